@@ -1,0 +1,92 @@
+import { type IngestSummary, ingestSources } from '../../ingest/ingest.ts';
+import { resolveSources } from '../../ingest/sources.ts';
+import { resolveDbPath } from '../../warehouse/config.ts';
+import { UserError } from '../../warehouse/errors.ts';
+import { Warehouse } from '../../warehouse/warehouse.ts';
+import type { Command, CommandIo } from '../command.ts';
+import { formatCount } from '../format.ts';
+import { ProgressBar } from '../progress.ts';
+
+export const ingestCommand: Command = {
+  name: 'ingest',
+  summary: 'Validate and land events from files, directories, globs or stdin.',
+  usage: 'retailos ingest <path|dir|glob|-> ... [--format jsonl|csv|parquet] [--batch-size N] [--json]',
+  details: [
+    'Formats by file ending: .jsonl/.ndjson (JSON Lines), .csv, .parquet; .gz is decompressed.',
+    "'-' reads JSON Lines from stdin. Idempotent by event_id: re-running the same input lands nothing twice.",
+    'Invalid inputs go to rejected_events (see `retailos rejects`) and never stop the rest.',
+    'Exit code: 0 when everything was accepted or a duplicate, 1 when some inputs were rejected.',
+  ].join('\n'),
+  options: {
+    format: {
+      type: 'string',
+      valueName: 'FMT',
+      description: 'force the format of every input (jsonl, csv, parquet)',
+    },
+    'batch-size': { type: 'string', valueName: 'N', description: 'inputs per atomic batch (default 50000)' },
+    json: { type: 'boolean', description: 'print the summary as JSON' },
+  },
+  async run(args, io) {
+    if (args.positionals.length === 0)
+      throw new UserError('Nothing to ingest: name files, directories, globs or - for stdin.');
+    const batchSize = parseBatchSize(args.values['batch-size'] as string | undefined);
+    const { sources, skipped } = await resolveSources(
+      args.positionals,
+      args.values.format as string | undefined,
+    );
+    if (sources.length === 0)
+      throw new UserError('No ingestible files found (.jsonl, .ndjson, .csv, .parquet).');
+    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const warehouse = await Warehouse.open(dbPath);
+    const progress = new ProgressBar(io.stderr);
+    let summary: IngestSummary;
+    try {
+      summary = await ingestSources(warehouse, sources, {
+        batchSize,
+        onProgress: (state) =>
+          progress.update({
+            label: `${state.sourceIndex + 1}/${state.sourceCount}`,
+            position: state.position,
+            total: state.total,
+            unit: state.unit,
+            detail: `accepted ${formatCount(state.counts.accepted)} rejected ${formatCount(state.counts.rejected)}`,
+          }),
+      });
+    } finally {
+      progress.done();
+      await warehouse.close();
+    }
+    printSummary(io, summary, skipped, args.values.json === true);
+    return summary.rejected > 0 ? 1 : 0;
+  },
+};
+
+function parseBatchSize(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 1_000_000) {
+    throw new UserError(`--batch-size must be a whole number from 1 to 1000000, got ${text}`);
+  }
+  return value;
+}
+
+function printSummary(io: CommandIo, summary: IngestSummary, skipped: string[], asJson: boolean): void {
+  if (asJson) {
+    io.stdout.write(`${JSON.stringify({ ...summary, skipped })}\n`);
+    return;
+  }
+  for (const file of skipped) io.stderr.write(`skipped (unknown format): ${file}\n`);
+  if (summary.sources.length > 1) {
+    for (const source of summary.sources) {
+      io.stdout.write(
+        `${source.path}: accepted ${formatCount(source.accepted)}, duplicates ${formatCount(source.duplicates)}, rejected ${formatCount(source.rejected)}\n`,
+      );
+    }
+  }
+  io.stdout.write(
+    `accepted ${formatCount(summary.accepted)} / duplicates ${formatCount(summary.duplicates)} / ` +
+      `rejected ${formatCount(summary.rejected)}${summary.conflicts ? ` (${formatCount(summary.conflicts)} conflicts)` : ''} / ` +
+      `${summary.seconds.toFixed(2)} s / ${formatCount(Math.round(summary.eventsPerSecond))} events/s\n`,
+  );
+  if (summary.rejected > 0) io.stdout.write('See the rejects with: retailos rejects list\n');
+}

@@ -1,0 +1,38 @@
+import { resolveDbPath } from '../../warehouse/config.ts';
+import { warehouseStatus } from '../../warehouse/status.ts';
+import { Warehouse } from '../../warehouse/warehouse.ts';
+import type { Command } from '../command.ts';
+import { formatBytes, formatCount, formatTable, toJsonValue } from '../format.ts';
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Event counts by type, last event time, open rejects and warehouse size.',
+  usage: 'retailos status [--json]',
+  options: { json: { type: 'boolean', description: 'print the status as JSON' } },
+  async run(args, io) {
+    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const warehouse = await Warehouse.open(dbPath, { readOnly: true });
+    try {
+      const status = await warehouseStatus(warehouse);
+      if (args.values.json === true) {
+        io.stdout.write(`${JSON.stringify(toJsonValue(status))}\n`);
+        return 0;
+      }
+      io.stdout.write(
+        [
+          `warehouse       ${status.path} (${formatBytes(status.sizeBytes)}, schema version ${status.schemaVersion})`,
+          `events          ${formatCount(status.events)}`,
+          `last occurred   ${status.lastOccurredAt?.toISOString() ?? '-'}`,
+          `last received   ${status.lastReceivedAt?.toISOString() ?? '-'}`,
+          `rejects         ${formatCount(status.openRejects)} open, ${formatCount(status.resolvedRejects)} resolved`,
+          '',
+        ].join('\n'),
+      );
+      if (status.byType.length > 0)
+        io.stdout.write(formatTable(['type', 'events', 'last_occurred_at'], status.byType));
+      return 0;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};
