@@ -25,6 +25,7 @@ export const ingestCommand: Command = {
     },
     'batch-size': { type: 'string', valueName: 'N', description: 'inputs per atomic batch (default 50000)' },
     json: { type: 'boolean', description: 'print the summary as JSON' },
+    verbose: { type: 'boolean', description: 'print a line to stderr as each batch commits' },
   },
   async run(args, io) {
     if (args.positionals.length === 0)
@@ -43,6 +44,12 @@ export const ingestCommand: Command = {
     try {
       summary = await ingestSources(warehouse, sources, {
         batchSize,
+        onBatch: args.values.verbose
+          ? (batch) =>
+              io.stderr.write(
+                `batch ${batch.batchId} committed: accepted ${batch.accepted}, duplicates ${batch.duplicates}, rejected ${batch.rejected}\n`,
+              )
+          : undefined,
         onProgress: (state) =>
           progress.update({
             label: `${state.sourceIndex + 1}/${state.sourceCount}`,
