@@ -1,0 +1,4 @@
+export * from './events.ts';
+export * from './fields.ts';
+export * from './primitives.ts';
+export * from './validate.ts';
