@@ -25,7 +25,7 @@ CREATE TABLE event_log (
   received_at  TIMESTAMPTZ NOT NULL,
   source       VARCHAR,
   actor        VARCHAR,
-  payload      JSON NOT NULL,             -- the validated event, keys in contract order
+  payload      VARCHAR NOT NULL,          -- the validated event as JSON text, keys in contract order
   batch_id     BIGINT NOT NULL,
   source_file  VARCHAR,                   -- file path, 'stdin' or request id
   source_line  BIGINT                     -- 1-based line (first line of a multi-row CSV event)

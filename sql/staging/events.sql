@@ -7,7 +7,7 @@ SELECT
   received_at,
   source,
   actor,
-  payload,
+  payload::JSON AS payload,
   seq,
   batch_id,
   source_file,

@@ -21,7 +21,7 @@ export interface IssueRecord {
 
 /** One input that failed before landing (unreadable or invalid). */
 export interface StagedReject {
-  reason: 'unreadable' | 'invalid';
+  reason: 'unreadable' | 'invalid' | 'conflict';
   raw: string;
   errors: IssueRecord[];
   eventId?: string | undefined;
@@ -50,13 +50,13 @@ export interface BatchOutcome {
 /**
  * Lands batches of events atomically and idempotently.
  *
- * Each batch is appended to a connection-local temp table, then merged into
- * `event_log` by set-based SQL inside one transaction: new event ids are
- * inserted with the next arrival sequence, an id already landed (or repeated
- * within the batch) with the same canonical body is a duplicate, and with a
- * different body a `conflict` reject. Rejects and the batch record commit in
- * the same transaction, so a crash leaves either the whole batch or nothing,
- * and re-sending the same input never duplicates anything.
+ * Repeats inside a batch are settled in memory (same canonical body: a
+ * duplicate; different: a conflict). The batch's unique events are appended
+ * to a connection-local temp table, and set-based SQL inside one transaction
+ * finds ids that already landed (duplicate or conflict, by body), inserts the
+ * rest into `event_log` with the next arrival sequence numbers, and records
+ * rejects and the batch itself. A crash leaves either the whole batch or
+ * nothing, and re-sending the same input never duplicates anything.
  */
 export class EventLander {
   private prepared = false;
@@ -87,68 +87,126 @@ export class EventLander {
     await this.prepare();
     const startedAt = Date.now();
     const connection = this.warehouse.connection;
+    const { unique, duplicates: repeated, conflicts: contradicted } = settleRepeats(events);
+    const toRecord = recordConflicts ? [...rejects, ...contradicted] : rejects;
     await this.warehouse.run('DELETE FROM temp.stage_events; DELETE FROM temp.stage_rejects;');
-    if (events.length > 0)
-      appendEvents(await connection.createAppender('stage_events', 'main', 'temp'), events);
-    if (rejects.length > 0) {
-      appendRejects(await connection.createAppender('stage_rejects', 'main', 'temp'), rejects);
+    if (unique.length > 0)
+      appendEvents(await connection.createAppender('stage_events', 'main', 'temp'), unique);
+    if (toRecord.length > 0) {
+      appendRejects(await connection.createAppender('stage_rejects', 'main', 'temp'), toRecord);
     }
-    const lines = [...events, ...rejects].map((item) => item.line).filter((line) => line !== undefined);
+    const [firstLine, lastLine] = lineRange(events, rejects);
     const params = {
       kind: source.kind,
       name: source.name ?? null,
       started_us: BigInt(startedAt) * 1000n,
-      first_line: lines.length ? BigInt(Math.min(...lines)) : null,
-      last_line: lines.length ? BigInt(Math.max(...lines)) : null,
+      first_line: firstLine,
+      last_line: lastLine,
     };
     return this.warehouse.transaction(async () => {
-      const batch = await this.warehouse.one<{ id: bigint }>(
-        'SELECT coalesce(max(batch_id), 0) + 1 AS id FROM ingest_batches',
+      const head = await this.warehouse.one<{ batch_id: bigint; base: bigint }>(
+        `SELECT (SELECT coalesce(max(batch_id), 0) + 1 FROM ingest_batches) AS batch_id,
+                (SELECT coalesce(max(seq), 0) FROM event_log) AS base`,
       );
-      const batchId = Number(batch!.id);
-      await this.warehouse.run(CLASSIFY_SQL);
-      const counts = await this.warehouse.one<{
-        accepted: bigint;
-        duplicates: bigint;
-        conflicts: bigint;
-        base: bigint;
-      }>(COUNT_SQL);
-      const accepted = Number(counts!.accepted);
-      const duplicates = Number(counts!.duplicates);
-      const conflicts = Number(counts!.conflicts);
-      const rejected = rejects.length + conflicts;
-      const recorded = rejects.length + (recordConflicts ? conflicts : 0);
-      const base = Number(counts!.base);
-      const merge = { ...params, batch_id: BigInt(batchId), base: BigInt(base) };
-      if (accepted > 0) await this.warehouse.run(INSERT_EVENTS_SQL, pick(merge, 'base', 'batch_id', 'name'));
-      if (recorded > 0)
-        await this.warehouse.run(
-          recordConflicts ? INSERT_REJECTS_SQL : INSERT_INVALID_SQL,
-          pick(merge, 'batch_id', 'kind', 'name'),
+      const batchId = head!.batch_id;
+      const base = head!.base;
+      let landedDuplicates = 0;
+      let landedConflicts = 0;
+      if (unique.length > 0) {
+        await this.warehouse.run(COLLISIONS_SQL);
+        const collisions = await this.warehouse.one<{ same: bigint | null; different: bigint | null }>(
+          'SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS different FROM temp.stage_collisions',
         );
-      if (accepted > 0) await this.warehouse.run(RESOLVE_REJECTS_SQL, pick(merge, 'batch_id'));
+        landedDuplicates = Number(collisions!.same ?? 0);
+        landedConflicts = Number(collisions!.different ?? 0);
+        if (landedConflicts > 0 && recordConflicts) await this.warehouse.run(STAGE_LANDED_CONFLICTS_SQL);
+        if (landedDuplicates + landedConflicts > 0) {
+          await this.warehouse.run(
+            'DELETE FROM temp.stage_events WHERE pos IN (SELECT pos FROM temp.stage_collisions)',
+          );
+        }
+      }
+      const accepted = unique.length - landedDuplicates - landedConflicts;
+      const duplicates = repeated + landedDuplicates;
+      const conflicts = contradicted.length + landedConflicts;
+      const rejected = rejects.length + conflicts;
+      if (accepted > 0) {
+        await this.warehouse.run(INSERT_EVENTS_SQL, { base, batch_id: batchId, name: params.name });
+        await this.warehouse.run(RESOLVE_REJECTS_SQL, { batch_id: batchId });
+      }
+      if (toRecord.length > 0 || (landedConflicts > 0 && recordConflicts)) {
+        await this.warehouse.run(INSERT_REJECTS_SQL, {
+          batch_id: batchId,
+          kind: params.kind,
+          name: params.name,
+        });
+      }
       await this.warehouse.run(
         `INSERT INTO ingest_batches VALUES ($batch_id, $kind, $name, $first_line, $last_line,
            make_timestamptz($started_us::BIGINT), now(), $accepted, $duplicates, $rejected)`,
-        { ...params, batch_id: BigInt(batchId), accepted, duplicates, rejected },
+        { ...params, batch_id: batchId, accepted, duplicates, rejected },
       );
       return {
-        batchId,
+        batchId: Number(batchId),
         accepted,
         duplicates,
         rejected,
         conflicts,
-        firstSeq: accepted > 0 ? base + 1 : null,
-        lastSeq: accepted > 0 ? base + accepted : null,
+        firstSeq: accepted > 0 ? Number(base) + 1 : null,
+        lastSeq: accepted > 0 ? Number(base) + accepted : null,
       };
     });
   }
 }
 
-function pick<T extends Record<string, unknown>, K extends keyof T>(object: T, ...keys: K[]): Pick<T, K> {
-  const picked = {} as Pick<T, K>;
-  for (const key of keys) picked[key] = object[key];
-  return picked;
+/** Splits a batch into its first occurrences, repeats of them, and contradictions (conflict rejects). */
+function settleRepeats(events: StagedEvent[]): {
+  unique: StagedEvent[];
+  duplicates: number;
+  conflicts: StagedReject[];
+} {
+  const first = new Map<string, StagedEvent>();
+  const unique: StagedEvent[] = [];
+  const conflicts: StagedReject[] = [];
+  let duplicates = 0;
+  for (const event of events) {
+    const earlier = first.get(event.eventId);
+    if (earlier === undefined) {
+      first.set(event.eventId, event);
+      unique.push(event);
+    } else if (earlier.payload === event.payload) {
+      duplicates++;
+    } else {
+      conflicts.push({
+        reason: 'conflict',
+        raw: event.payload,
+        eventId: event.eventId,
+        type: event.type,
+        line: event.line,
+        errors: [
+          {
+            path: 'event_id',
+            code: 'conflict',
+            message: `event_id ${event.eventId} appears earlier in this input${earlier.line === undefined ? '' : ` (line ${earlier.line})`} with a different body`,
+          },
+        ],
+      });
+    }
+  }
+  return { unique, duplicates, conflicts };
+}
+
+function lineRange(events: StagedEvent[], rejects: StagedReject[]): [bigint | null, bigint | null] {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const item of [events, rejects]) {
+    for (const { line } of item) {
+      if (line === undefined) continue;
+      if (line < min) min = line;
+      if (line > max) max = line;
+    }
+  }
+  return Number.isFinite(min) ? [BigInt(min), BigInt(max)] : [null, null];
 }
 
 function appendEvents(appender: DuckDBAppender, events: StagedEvent[]): void {
@@ -191,68 +249,39 @@ function appendRejects(appender: DuckDBAppender, rejects: StagedReject[]): void 
   appender.closeSync();
 }
 
-// Each staged event is new, a duplicate (same id, same canonical body as the
-// landed or an earlier staged one) or a conflict (same id, different body).
-const CLASSIFY_SQL = `
-CREATE OR REPLACE TEMP TABLE stage_classified AS
-WITH ranked AS (
-  SELECT s.*,
-         row_number() OVER (PARTITION BY s.event_id ORDER BY s.pos) AS rank_in_batch,
-         first_value(s.payload) OVER (PARTITION BY s.event_id ORDER BY s.pos) AS first_payload
-  FROM temp.stage_events s
-),
-landed AS (
-  SELECT e.event_id, e.payload, e.seq
-  FROM event_log e SEMI JOIN temp.stage_events s ON e.event_id = s.event_id
-)
-SELECT r.*, l.seq AS landed_seq,
-  CASE
-    WHEN l.event_id IS NOT NULL THEN CASE WHEN l.payload::VARCHAR = r.payload THEN 'duplicate' ELSE 'conflict' END
-    WHEN r.rank_in_batch = 1 THEN 'new'
-    WHEN r.payload = r.first_payload THEN 'duplicate'
-    ELSE 'conflict'
-  END AS outcome
-FROM ranked r LEFT JOIN landed l ON l.event_id = r.event_id`;
+// Staged ids that already landed: same canonical body = duplicate, else conflict.
+const COLLISIONS_SQL = `
+CREATE OR REPLACE TEMP TABLE stage_collisions AS
+SELECT s.pos, e.seq AS landed_seq, e.payload = s.payload AS same
+FROM temp.stage_events s JOIN event_log e ON e.event_id = s.event_id`;
 
-const COUNT_SQL = `
-SELECT count(*) FILTER (WHERE outcome = 'new') AS accepted,
-       count(*) FILTER (WHERE outcome = 'duplicate') AS duplicates,
-       count(*) FILTER (WHERE outcome = 'conflict') AS conflicts,
-       (SELECT coalesce(max(seq), 0) FROM event_log) AS base
-FROM temp.stage_classified`;
+const STAGE_LANDED_CONFLICTS_SQL = `
+INSERT INTO temp.stage_rejects
+SELECT 1000000000 + s.pos, 'conflict', s.payload,
+       json_array(json_object('path', 'event_id', 'code', 'conflict', 'message',
+         'event_id ' || s.event_id || ' already landed (seq ' || c.landed_seq || ') with a different body'))::VARCHAR,
+       s.event_id, s.type, s.line
+FROM temp.stage_events s JOIN temp.stage_collisions c USING (pos)
+WHERE NOT c.same`;
 
 const INSERT_EVENTS_SQL = `
 INSERT INTO event_log
 SELECT $base + row_number() OVER (ORDER BY pos) AS seq, event_id, type,
        make_timestamptz(occurred_us::BIGINT), now(), source, actor, payload,
        $batch_id, $name::VARCHAR, line::BIGINT
-FROM temp.stage_classified WHERE outcome = 'new'`;
+FROM temp.stage_events`;
 
-// Invalid inputs and conflicts. The same input from the same place (a re-run
-// of the same file) is recorded once.
+// The same input from the same place (a re-run of the same file) is recorded once.
 const INSERT_REJECTS_SQL = `
 INSERT INTO rejected_events (batch_id, received_at, source_kind, source_file, source_line,
                              event_id, type, reason, errors, raw)
-WITH incoming AS (
-  SELECT pos, reason, raw, errors, event_id, type, line FROM temp.stage_rejects
-  UNION ALL
-  SELECT 1000000000 + pos, 'conflict', payload,
-         json_array(json_object('path', 'event_id', 'code', 'conflict', 'message',
-           CASE WHEN landed_seq IS NOT NULL
-             THEN 'event_id ' || event_id || ' already landed (seq ' || landed_seq || ') with a different body'
-             ELSE 'event_id ' || event_id || ' appears earlier in this input with a different body' END))::VARCHAR,
-         event_id, type, line
-  FROM temp.stage_classified WHERE outcome = 'conflict'
-)
 SELECT $batch_id, now(), $kind::VARCHAR, $name::VARCHAR, i.line::BIGINT, i.event_id, i.type, i.reason, i.errors, i.raw
-FROM incoming i
+FROM temp.stage_rejects i
 WHERE NOT EXISTS (
   SELECT 1 FROM rejected_events r
   WHERE r.status = 'open' AND r.reason = i.reason AND r.raw = i.raw
     AND r.source_file IS NOT DISTINCT FROM $name::VARCHAR AND r.source_line IS NOT DISTINCT FROM i.line::BIGINT)
 ORDER BY i.pos`;
-
-const INSERT_INVALID_SQL = INSERT_REJECTS_SQL.replace("WHERE outcome = 'conflict'", 'WHERE false');
 
 // An invalid input is resolved once a valid event with its id lands (the
 // corrected re-submission). Conflicts stay open: someone must decide.

@@ -43,9 +43,19 @@ describe('staging models (given events → expected rows)', () => {
 
   it('stg_nodes keeps the latest upsert by business time, not arrival, with contract defaults', async () => {
     // The newer upsert arrives first, the older one late.
-    await land(warehouse, node('n-new', '2024-03-01T00:00:00Z', { name: 'Renamed', ship_capacity_per_day: 80 }));
-    await land(warehouse, node('n-old', '2024-01-01T00:00:00Z', { pick_cost: 1.25, carrier_cutoff: '18:30' }));
-    expect(await warehouse.all('SELECT node_id, name, ship_capacity_per_day, pick_cost, carrier_cutoff, source_event_id FROM stg_nodes')).toEqual([
+    await land(
+      warehouse,
+      node('n-new', '2024-03-01T00:00:00Z', { name: 'Renamed', ship_capacity_per_day: 80 }),
+    );
+    await land(
+      warehouse,
+      node('n-old', '2024-01-01T00:00:00Z', { pick_cost: 1.25, carrier_cutoff: '18:30' }),
+    );
+    expect(
+      await warehouse.all(
+        'SELECT node_id, name, ship_capacity_per_day, pick_cost, carrier_cutoff, source_event_id FROM stg_nodes',
+      ),
+    ).toEqual([
       {
         node_id: 'ST-1',
         name: 'Renamed',
@@ -76,33 +86,85 @@ describe('staging models (given events → expected rows)', () => {
   it('stg_items, stg_channels, stg_suppliers and stg_lanes type their fields and apply defaults', async () => {
     await land(
       warehouse,
-      { event_id: 'i1', type: 'item_upserted', occurred_at: '2024-01-01T00:00:00Z', sku: 'A', name: 'Tee', category: 'apparel', unit_cost: 4.5, list_price: 12 },
-      { event_id: 'c1', type: 'channel_upserted', occurred_at: '2024-01-01T00:00:00Z', channel_id: 'WEB', name: 'Web', channel_type: 'web', node_ids: ['DC', 'ST-1'], buffer_pct: 10 },
-      { event_id: 's1', type: 'supplier_upserted', occurred_at: '2024-01-01T00:00:00Z', supplier_id: 'S', name: 'Supplier', lead_time_days: 9 },
-      { event_id: 'l1', type: 'lane_upserted', occurred_at: '2024-01-01T00:00:00Z', node_id: 'DC', region: 'east', transit_days: 2, cost_per_order: 5, cost_per_unit: 0.25 },
+      {
+        event_id: 'i1',
+        type: 'item_upserted',
+        occurred_at: '2024-01-01T00:00:00Z',
+        sku: 'A',
+        name: 'Tee',
+        category: 'apparel',
+        unit_cost: 4.5,
+        list_price: 12,
+      },
+      {
+        event_id: 'c1',
+        type: 'channel_upserted',
+        occurred_at: '2024-01-01T00:00:00Z',
+        channel_id: 'WEB',
+        name: 'Web',
+        channel_type: 'web',
+        node_ids: ['DC', 'ST-1'],
+        buffer_pct: 10,
+      },
+      {
+        event_id: 's1',
+        type: 'supplier_upserted',
+        occurred_at: '2024-01-01T00:00:00Z',
+        supplier_id: 'S',
+        name: 'Supplier',
+        lead_time_days: 9,
+      },
+      {
+        event_id: 'l1',
+        type: 'lane_upserted',
+        occurred_at: '2024-01-01T00:00:00Z',
+        node_id: 'DC',
+        region: 'east',
+        transit_days: 2,
+        cost_per_order: 5,
+        cost_per_unit: 0.25,
+      },
     );
-    expect(await warehouse.all('SELECT sku, category, unit_cost, list_price, pack_size, moq FROM stg_items')).toEqual([
-      { sku: 'A', category: 'apparel', unit_cost: 4.5, list_price: 12, pack_size: 1, moq: null },
-    ]);
-    expect(await warehouse.all('SELECT channel_id, node_ids, buffer_units, buffer_pct FROM stg_channels')).toEqual([
-      { channel_id: 'WEB', node_ids: ['DC', 'ST-1'], buffer_units: 0n, buffer_pct: 10 },
-    ]);
+    expect(
+      await warehouse.all('SELECT sku, category, unit_cost, list_price, pack_size, moq FROM stg_items'),
+    ).toEqual([{ sku: 'A', category: 'apparel', unit_cost: 4.5, list_price: 12, pack_size: 1, moq: null }]);
+    expect(
+      await warehouse.all('SELECT channel_id, node_ids, buffer_units, buffer_pct FROM stg_channels'),
+    ).toEqual([{ channel_id: 'WEB', node_ids: ['DC', 'ST-1'], buffer_units: 0n, buffer_pct: 10 }]);
     expect(await warehouse.all('SELECT supplier_id, lead_time_days FROM stg_suppliers')).toEqual([
       { supplier_id: 'S', lead_time_days: 9 },
     ]);
-    expect(await warehouse.all('SELECT node_id, region, transit_days, cost_per_order, cost_per_unit FROM stg_lanes')).toEqual([
-      { node_id: 'DC', region: 'east', transit_days: 2, cost_per_order: 5, cost_per_unit: 0.25 },
-    ]);
+    expect(
+      await warehouse.all(
+        'SELECT node_id, region, transit_days, cost_per_order, cost_per_unit FROM stg_lanes',
+      ),
+    ).toEqual([{ node_id: 'DC', region: 'east', transit_days: 2, cost_per_order: 5, cost_per_unit: 0.25 }]);
   });
 
   it('events keeps sub-millisecond business time and the canonical payload', async () => {
-    await land(warehouse, { occurred_at: '2024-01-01T00:00:00.123456Z', qty: 3, unit_cost: 1, sku: 'A', node_id: 'DC', type: 'receipt', event_id: 'r1' });
+    await land(warehouse, {
+      occurred_at: '2024-01-01T00:00:00.123456Z',
+      qty: 3,
+      unit_cost: 1,
+      sku: 'A',
+      node_id: 'DC',
+      type: 'receipt',
+      event_id: 'r1',
+    });
     const row = await warehouse.one<{ micros: bigint; payload: string }>(
       'SELECT epoch_us(occurred_at) AS micros, payload FROM events',
     );
     expect(row!.micros).toBe(1704067200123456n);
     // keys in contract order, whatever order they were sent in
-    expect(Object.keys(JSON.parse(row!.payload))).toEqual(['event_id', 'type', 'occurred_at', 'node_id', 'sku', 'qty', 'unit_cost']);
+    expect(Object.keys(JSON.parse(row!.payload))).toEqual([
+      'event_id',
+      'type',
+      'occurred_at',
+      'node_id',
+      'sku',
+      'qty',
+      'unit_cost',
+    ]);
   });
 });
 

@@ -98,11 +98,17 @@ describe('migrations', () => {
     writeSql(dir, 'm/0001_start.sql', 'CREATE TABLE t (v INTEGER);');
     await applyMigrations(warehouse, path.join(dir, 'm'));
     writeSql(dir, 'm/0001_start.sql', 'CREATE TABLE t (v BIGINT);');
-    await expect(applyMigrations(warehouse, path.join(dir, 'm'))).rejects.toThrow(/changed after it was applied/);
+    await expect(applyMigrations(warehouse, path.join(dir, 'm'))).rejects.toThrow(
+      /changed after it was applied/,
+    );
   });
 
   it('rolls back a failing migration entirely', async () => {
-    writeSql(dir, 'm/0001_bad.sql', 'CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1); SELECT * FROM missing;');
+    writeSql(
+      dir,
+      'm/0001_bad.sql',
+      'CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1); SELECT * FROM missing;',
+    );
     await expect(applyMigrations(warehouse, path.join(dir, 'm'))).rejects.toThrow();
     const tables = await warehouse.all("SELECT table_name FROM duckdb_tables() WHERE table_name = 't'");
     expect(tables).toEqual([]);
