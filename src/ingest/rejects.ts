@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { UserError } from '../warehouse/errors.ts';
-import { EventLander, type StagedEvent } from '../warehouse/landing.ts';
+import { EventLander, type StagedEvent, toColumns } from '../warehouse/landing.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { isReject, stageItem } from './stage.ts';
 
@@ -151,7 +151,7 @@ export async function retryRejects(
     const lander = new EventLander(warehouse);
     await lander.land(
       { kind: 'retry', name: 'rejects retry' },
-      staged.map((item) => item.event),
+      [toColumns(staged.map((item) => item.event))],
       [],
       false,
     );

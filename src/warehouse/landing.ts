@@ -13,13 +13,28 @@ export interface StagedEvent {
   line?: number | undefined;
 }
 
+/**
+ * Staged events column by column: how batches travel from staging workers
+ * to the appender without building an object per event. `line` is NaN when
+ * unknown; `source`/`actor` are null when absent.
+ */
+export interface EventColumns {
+  eventId: string[];
+  type: string[];
+  occurredUs: Float64Array | number[];
+  payload: string[];
+  source: (string | null)[];
+  actor: (string | null)[];
+  line: Float64Array | number[];
+}
+
 export interface IssueRecord {
   path: string;
   code: string;
   message: string;
 }
 
-/** One input that failed before landing (unreadable or invalid). */
+/** One input that failed before landing (unreadable, invalid, or a conflicting repeat). */
 export interface StagedReject {
   reason: 'unreadable' | 'invalid' | 'conflict';
   raw: string;
@@ -27,6 +42,27 @@ export interface StagedReject {
   eventId?: string | undefined;
   type?: string | undefined;
   line?: number | undefined;
+}
+
+/** Column form of staged events (for callers that hold objects). */
+export function toColumns(events: readonly StagedEvent[]): EventColumns {
+  const columns = emptyColumns();
+  for (const event of events) pushEvent(columns, event);
+  return columns;
+}
+
+export function emptyColumns(): EventColumns {
+  return { eventId: [], type: [], occurredUs: [], payload: [], source: [], actor: [], line: [] };
+}
+
+export function pushEvent(columns: EventColumns, event: StagedEvent): void {
+  columns.eventId.push(event.eventId);
+  columns.type.push(event.type);
+  (columns.occurredUs as number[]).push(event.occurredUs);
+  columns.payload.push(event.payload);
+  columns.source.push(event.source ?? null);
+  columns.actor.push(event.actor ?? null);
+  (columns.line as number[]).push(event.line ?? Number.NaN);
 }
 
 export interface BatchSource {
@@ -80,8 +116,8 @@ export class EventLander {
    */
   async land(
     source: BatchSource,
-    events: StagedEvent[],
-    rejects: StagedReject[],
+    events: readonly EventColumns[],
+    rejects: readonly StagedReject[],
     recordConflicts = true,
   ): Promise<BatchOutcome> {
     await this.prepare();
@@ -90,8 +126,9 @@ export class EventLander {
     const { unique, duplicates: repeated, conflicts: contradicted } = settleRepeats(events);
     const toRecord = recordConflicts ? [...rejects, ...contradicted] : rejects;
     await this.warehouse.run('DELETE FROM temp.stage_events; DELETE FROM temp.stage_rejects;');
-    if (unique.length > 0)
-      appendEvents(await connection.createAppender('stage_events', 'main', 'temp'), unique);
+    if (unique.count > 0) {
+      appendEvents(await connection.createAppender('stage_events', 'main', 'temp'), events, unique.rows);
+    }
     if (toRecord.length > 0) {
       appendRejects(await connection.createAppender('stage_rejects', 'main', 'temp'), toRecord);
     }
@@ -112,7 +149,7 @@ export class EventLander {
       const base = head!.base;
       let landedDuplicates = 0;
       let landedConflicts = 0;
-      if (unique.length > 0) {
+      if (unique.count > 0) {
         await this.warehouse.run(COLLISIONS_SQL);
         const collisions = await this.warehouse.one<{ same: bigint | null; different: bigint | null }>(
           'SELECT count(*) FILTER (WHERE same) AS same, count(*) FILTER (WHERE NOT same) AS different FROM temp.stage_collisions',
@@ -126,7 +163,7 @@ export class EventLander {
           );
         }
       }
-      const accepted = unique.length - landedDuplicates - landedConflicts;
+      const accepted = unique.count - landedDuplicates - landedConflicts;
       const duplicates = repeated + landedDuplicates;
       const conflicts = contradicted.length + landedConflicts;
       const rejected = rejects.length + conflicts;
@@ -159,78 +196,99 @@ export class EventLander {
   }
 }
 
-/** Splits a batch into its first occurrences, repeats of them, and contradictions (conflict rejects). */
-function settleRepeats(events: StagedEvent[]): {
-  unique: StagedEvent[];
+/** Which rows of a batch are first occurrences, how many repeat them, and which contradict them. */
+function settleRepeats(chunks: readonly EventColumns[]): {
+  unique: { count: number; rows: Uint8Array[] };
   duplicates: number;
   conflicts: StagedReject[];
 } {
-  const first = new Map<string, StagedEvent>();
-  const unique: StagedEvent[] = [];
+  const first = new Map<string, { payload: string; line: number }>();
+  const rows: Uint8Array[] = [];
   const conflicts: StagedReject[] = [];
   let duplicates = 0;
-  for (const event of events) {
-    const earlier = first.get(event.eventId);
-    if (earlier === undefined) {
-      first.set(event.eventId, event);
-      unique.push(event);
-    } else if (earlier.payload === event.payload) {
-      duplicates++;
-    } else {
-      conflicts.push({
-        reason: 'conflict',
-        raw: event.payload,
-        eventId: event.eventId,
-        type: event.type,
-        line: event.line,
-        errors: [
-          {
-            path: 'event_id',
-            code: 'conflict',
-            message: `event_id ${event.eventId} appears earlier in this input${earlier.line === undefined ? '' : ` (line ${earlier.line})`} with a different body`,
-          },
-        ],
-      });
+  let count = 0;
+  for (const chunk of chunks) {
+    const keep = new Uint8Array(chunk.eventId.length);
+    for (let row = 0; row < chunk.eventId.length; row++) {
+      const eventId = chunk.eventId[row]!;
+      const payload = chunk.payload[row]!;
+      const earlier = first.get(eventId);
+      if (earlier === undefined) {
+        first.set(eventId, { payload, line: chunk.line[row]! });
+        keep[row] = 1;
+        count++;
+      } else if (earlier.payload === payload) {
+        duplicates++;
+      } else {
+        const line = chunk.line[row]!;
+        conflicts.push({
+          reason: 'conflict',
+          raw: payload,
+          eventId,
+          type: chunk.type[row],
+          line: Number.isNaN(line) ? undefined : line,
+          errors: [
+            {
+              path: 'event_id',
+              code: 'conflict',
+              message: `event_id ${eventId} appears earlier in this input${Number.isNaN(earlier.line) ? '' : ` (line ${earlier.line})`} with a different body`,
+            },
+          ],
+        });
+      }
     }
+    rows.push(keep);
   }
-  return { unique, duplicates, conflicts };
+  return { unique: { count, rows }, duplicates, conflicts };
 }
 
-function lineRange(events: StagedEvent[], rejects: StagedReject[]): [bigint | null, bigint | null] {
+function lineRange(
+  events: readonly EventColumns[],
+  rejects: readonly StagedReject[],
+): [bigint | null, bigint | null] {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const item of [events, rejects]) {
-    for (const { line } of item) {
-      if (line === undefined) continue;
-      if (line < min) min = line;
-      if (line > max) max = line;
-    }
-  }
+  const see = (line: number | undefined): void => {
+    if (line === undefined || Number.isNaN(line)) return;
+    if (line < min) min = line;
+    if (line > max) max = line;
+  };
+  for (const chunk of events) for (const line of chunk.line) see(line);
+  for (const reject of rejects) see(reject.line);
   return Number.isFinite(min) ? [BigInt(min), BigInt(max)] : [null, null];
 }
 
-function appendEvents(appender: DuckDBAppender, events: StagedEvent[]): void {
-  // Per-column calls cross into native code; keep this loop free of allocation.
-  for (let pos = 0; pos < events.length; pos++) {
-    const event = events[pos]!;
-    appender.appendInteger(pos);
-    appender.appendVarchar(event.eventId);
-    appender.appendVarchar(event.type);
-    appender.appendDouble(event.occurredUs);
-    appender.appendVarchar(event.payload);
-    if (event.source === undefined) appender.appendNull();
-    else appender.appendVarchar(event.source);
-    if (event.actor === undefined) appender.appendNull();
-    else appender.appendVarchar(event.actor);
-    if (event.line === undefined) appender.appendNull();
-    else appender.appendDouble(event.line);
-    appender.endRow();
+function appendEvents(appender: DuckDBAppender, chunks: readonly EventColumns[], keep: Uint8Array[]): void {
+  // Per-cell calls cross into native code; keep this loop free of allocation.
+  // (Column-wise data chunks measured no faster here.)
+  let pos = 0;
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index]!;
+    const kept = keep[index]!;
+    for (let row = 0; row < chunk.eventId.length; row++) {
+      if (kept[row] === 0) continue;
+      appender.appendInteger(pos++);
+      appender.appendVarchar(chunk.eventId[row]!);
+      appender.appendVarchar(chunk.type[row]!);
+      appender.appendDouble(chunk.occurredUs[row]!);
+      appender.appendVarchar(chunk.payload[row]!);
+      const source = chunk.source[row];
+      if (source == null) appender.appendNull();
+      else appender.appendVarchar(source);
+      const actor = chunk.actor[row];
+      if (actor == null) appender.appendNull();
+      else appender.appendVarchar(actor);
+      const line = chunk.line[row]!;
+      if (Number.isNaN(line)) appender.appendNull();
+      else appender.appendDouble(line);
+      appender.endRow();
+    }
   }
   appender.flushSync();
   appender.closeSync();
 }
 
-function appendRejects(appender: DuckDBAppender, rejects: StagedReject[]): void {
+function appendRejects(appender: DuckDBAppender, rejects: readonly StagedReject[]): void {
   for (let pos = 0; pos < rejects.length; pos++) {
     const reject = rejects[pos]!;
     appender.appendInteger(pos);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isReject, stageItem } from '../../src/ingest/stage.ts';
 import { runAssertions } from '../../src/warehouse/assertions.ts';
-import { EventLander, type StagedEvent } from '../../src/warehouse/landing.ts';
+import { EventLander, type StagedEvent, toColumns } from '../../src/warehouse/landing.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 
 /** Lands the given events, in the given (arrival) order, one batch per call. */
@@ -12,7 +12,7 @@ async function land(warehouse: Warehouse, ...events: Record<string, unknown>[]):
   const staged = events.map((event) => stageItem({ raw: JSON.stringify(event) }));
   const bad = staged.filter(isReject);
   if (bad.length > 0) throw new Error(`fixture event invalid: ${JSON.stringify(bad[0])}`);
-  await new EventLander(warehouse).land({ kind: 'file', name: 'given' }, staged as StagedEvent[], []);
+  await new EventLander(warehouse).land({ kind: 'file', name: 'given' }, [toColumns(staged as StagedEvent[])], []);
 }
 
 const node = (event_id: string, occurred_at: string, fields: Record<string, unknown>) => ({
