@@ -2,8 +2,19 @@ import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.ts';
 import { publish } from './lib/report.ts';
 
-const BENCHMARKS: Record<string, { summary: string; run: (options: { events: number }) => Promise<import('./lib/report.ts').BenchReport>; defaultEvents: number }> = {
-  ingest: { summary: 'JSONL of 1M mixed events vs a bare appender loop', run: benchIngest, defaultEvents: 1_000_000 },
+const BENCHMARKS: Record<
+  string,
+  {
+    summary: string;
+    run: (options: { events: number }) => Promise<import('./lib/report.ts').BenchReport>;
+    defaultEvents: number;
+  }
+> = {
+  ingest: {
+    summary: 'JSONL of 1M mixed events vs a bare appender loop',
+    run: benchIngest,
+    defaultEvents: 1_000_000,
+  },
 };
 
 const { values, positionals } = parseArgs({

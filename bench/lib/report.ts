@@ -22,7 +22,13 @@ export const RESULTS_DIR = path.resolve(import.meta.dirname, '..', 'results');
 
 /** Prints the report as a table and writes it as JSON to bench/results/<name>.json. */
 export function publish(report: BenchReport): string {
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+  };
   const width = Math.max(...report.rows.map((row) => row.metric.length), 6);
   const lines = [
     `${report.name}: ${report.description}`,

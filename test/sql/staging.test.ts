@@ -12,7 +12,11 @@ async function land(warehouse: Warehouse, ...events: Record<string, unknown>[]):
   const staged = events.map((event) => stageItem({ raw: JSON.stringify(event) }));
   const bad = staged.filter(isReject);
   if (bad.length > 0) throw new Error(`fixture event invalid: ${JSON.stringify(bad[0])}`);
-  await new EventLander(warehouse).land({ kind: 'file', name: 'given' }, [toColumns(staged as StagedEvent[])], []);
+  await new EventLander(warehouse).land(
+    { kind: 'file', name: 'given' },
+    [toColumns(staged as StagedEvent[])],
+    [],
+  );
 }
 
 const node = (event_id: string, occurred_at: string, fields: Record<string, unknown>) => ({
