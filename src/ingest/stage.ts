@@ -1,6 +1,6 @@
 import { validateEvent } from '../contracts/index.ts';
+import { toEpochMicros } from '../contracts/time.ts';
 import type { IssueRecord, StagedEvent, StagedReject } from '../warehouse/landing.ts';
-import { toEpochMicros } from './time.ts';
 
 /** Longest event id kept on a reject row (the raw input keeps everything). */
 const MAX_ID_ON_REJECT = 256;

@@ -1,4 +1,5 @@
 import type { DuckDBAppender } from '@duckdb/node-api';
+import { toEpochMicros } from '../contracts/time.ts';
 import type { Warehouse } from './warehouse.ts';
 
 /** One valid event ready to land: the envelope columns plus its canonical JSON. */
@@ -156,6 +157,12 @@ export class EventLander {
         );
         landedDuplicates = Number(collisions!.same ?? 0);
         landedConflicts = Number(collisions!.different ?? 0);
+        if (landedConflicts > 0) {
+          // Text differs; the event may not (a timestamp written another way).
+          const sameAfterAll = await this.settleTextualDifferences();
+          landedDuplicates += sameAfterAll;
+          landedConflicts -= sameAfterAll;
+        }
         if (landedConflicts > 0 && recordConflicts) await this.warehouse.run(STAGE_LANDED_CONFLICTS_SQL);
         if (landedDuplicates + landedConflicts > 0) {
           await this.warehouse.run(
@@ -194,6 +201,63 @@ export class EventLander {
       };
     });
   }
+
+  /**
+   * Collisions whose canonical text differs are compared as events: equal
+   * when every field is equal and timestamps denote the same instant. Marks
+   * those as the same and returns how many there were.
+   */
+  private async settleTextualDifferences(): Promise<number> {
+    const rows = await this.warehouse.all<{ pos: number; landed: string; staged: string }>(
+      `SELECT c.pos, e.payload AS landed, s.payload AS staged
+       FROM temp.stage_collisions c
+       JOIN temp.stage_events s USING (pos)
+       JOIN event_log e ON e.seq = c.landed_seq
+       WHERE NOT c.same`,
+    );
+    const equal = rows.filter((row) => sameEvent(JSON.parse(row.landed), JSON.parse(row.staged)));
+    if (equal.length > 0) {
+      await this.warehouse.run(
+        `UPDATE temp.stage_collisions SET same = true WHERE pos IN (SELECT unnest($positions::INTEGER[]))`,
+        { positions: `[${equal.map((row) => row.pos).join(',')}]` },
+      );
+    }
+    return equal.length;
+  }
+}
+
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Two event bodies are the same event when they have the same fields with
+ * equal values, where two timestamps are equal if they denote the same instant
+ * (`…06:00:00Z`, `…06:00:00.000000Z` and `…07:00:00+01:00` are one time).
+ */
+export function sameEvent(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (a === b) return true;
+    return TIMESTAMP_TEXT.test(a) && TIMESTAMP_TEXT.test(b) && toEpochMicros(a) === toEpochMicros(b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return (
+      Array.isArray(a) &&
+      Array.isArray(b) &&
+      a.length === b.length &&
+      a.every((item, index) => sameEvent(item, b[index]))
+    );
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    const keysA = Object.keys(a);
+    const keysB = Object.keys(b);
+    return (
+      keysA.length === keysB.length &&
+      keysA.every(
+        (key) =>
+          key in b && sameEvent((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+      )
+    );
+  }
+  return a === b;
 }
 
 /** Which rows of a batch are first occurrences, how many repeat them, and which contradict them. */
@@ -217,7 +281,7 @@ function settleRepeats(chunks: readonly EventColumns[]): {
         first.set(eventId, { payload, line: chunk.line[row]! });
         keep[row] = 1;
         count++;
-      } else if (earlier.payload === payload) {
+      } else if (earlier.payload === payload || sameEvent(JSON.parse(earlier.payload), JSON.parse(payload))) {
         duplicates++;
       } else {
         const line = chunk.line[row]!;

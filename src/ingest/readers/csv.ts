@@ -49,14 +49,14 @@ export async function* readCsv(context: ReadContext): AsyncIterable<InputChunk> 
   for await (const { record, raw, info } of parser as AsyncIterable<CsvRecord>) {
     // info.lines is where the record ends; a quoted field may span lines.
     const line = info.lines - newlinesIn(raw);
-    items.push(...assembler.push({ line, cells: record }));
+    items.push(...(await assembler.push({ line, cells: record })));
     if (++rows % ROWS_PER_CHUNK === 0) {
       yield { items, position: bytesRead() };
       items = [];
     }
   }
-  items.push(...assembler.finish());
   if (items.length > 0) yield { items, position: bytesRead() };
+  for await (const assembled of assembler.finish()) yield { items: assembled, position: bytesRead() };
 }
 
 /** Newlines inside a record's raw text, not counting the one that ends it. */

@@ -22,8 +22,10 @@ export async function* readJsonl(context: ReadContext): AsyncIterable<InputChunk
   let lineNumber = 0;
   const take = (text: string, items: InputItem[], oversized: boolean): void => {
     lineNumber++;
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-    if (oversized) {
+    let line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    // A byte-order mark some editors write at the start of a UTF-8 file is not part of the JSON.
+    if (lineNumber === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+    if (oversized || line.length > MAX_LINE_CHARS) {
       items.push(oversizedItem(line, lineNumber));
     } else if (line.trim() !== '') {
       items.push({ line: lineNumber, raw: line });

@@ -21,10 +21,17 @@ export async function* readParquet(context: ReadContext): AsyncIterable<InputChu
     const select = columns.map(({ column_name: name, column_type: type }) => {
       const quoted = `"${name.replaceAll('"', '""')}"`;
       if (type.startsWith('TIMESTAMP')) {
+        // ISO-8601 in UTC, with a fraction only when there is one.
         const utc = type.includes('TIME ZONE') ? quoted : `${quoted}::TIMESTAMPTZ`;
-        return `strftime(${utc}, '%Y-%m-%dT%H:%M:%S.%fZ') AS ${quoted}`;
+        return `strftime(${utc}, CASE WHEN microsecond(${utc}) % 1000000 = 0 THEN '%Y-%m-%dT%H:%M:%SZ'
+                ELSE '%Y-%m-%dT%H:%M:%S.%fZ' END) AS ${quoted}`;
       }
       if (type === 'DATE') return `strftime(${quoted}, '%Y-%m-%d') AS ${quoted}`;
+      // A local time of day (carrier_cutoff): HH:MM, with seconds only when there are some.
+      if (type === 'TIME') {
+        return `CASE WHEN second(${quoted}) = 0 THEN strftime(DATE '2000-01-01' + ${quoted}, '%H:%M')
+                ELSE ${quoted}::VARCHAR END AS ${quoted}`;
+      }
       if (type.startsWith('DECIMAL') || type === 'HUGEINT') return `${quoted}::DOUBLE AS ${quoted}`;
       return quoted;
     });
@@ -45,12 +52,11 @@ export async function* readParquet(context: ReadContext): AsyncIterable<InputChu
         names.forEach((name, index) => {
           cells[name] = toPlain(values[index]);
         });
-        items.push(...assembler.push({ line: row, cells }));
+        items.push(...(await assembler.push({ line: row, cells })));
       }
       yield { items, position: row };
     }
-    const rest = assembler.finish();
-    if (rest.length > 0) yield { items: rest, position: row };
+    for await (const assembled of assembler.finish()) yield { items: assembled, position: row };
   } finally {
     connection.closeSync();
     instance.closeSync();
