@@ -6,7 +6,7 @@ import { readJsonl } from '../src/ingest/readers/jsonl.ts';
 import { resolveSources } from '../src/ingest/sources.ts';
 import { Warehouse } from '../src/warehouse/warehouse.ts';
 import { writeMixedEvents } from './lib/mixed-events.ts';
-import { type BenchReport, publish } from './lib/report.ts';
+import type { BenchReport } from './lib/report.ts';
 
 const TMP = path.resolve(import.meta.dirname, 'tmp');
 
