@@ -36,7 +36,12 @@ export async function runAnalystQuery(dbPath: string, sql: string): Promise<Quer
     try {
       statement = await connection.prepare(sql);
     } catch (error) {
-      throw new UserError(`Query failed: ${messageOf(error)}`);
+      const message = messageOf(error);
+      // A read model added by a newer version is missing until the warehouse is brought up to date.
+      const hint = /Catalog Error: Table with name/.test(message)
+        ? `\nIf it is a read model of a newer retailos, bring the warehouse up to date: retailos init --db ${dbPath}`
+        : '';
+      throw new UserError(`Query failed: ${message}${hint}`);
     }
     if (!READ_STATEMENTS.has(statement.statementType)) {
       throw new UserError('Only read queries (SELECT, WITH … SELECT, EXPLAIN) are allowed here.');
