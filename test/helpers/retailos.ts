@@ -12,6 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { type IngestOptions, type IngestSummary, ingestSources } from '../../src/ingest/ingest.ts';
+import type { RejectRow } from '../../src/ingest/rejects.ts';
 import { resolveSources } from '../../src/ingest/sources.ts';
 import { type OpenOptions, Warehouse } from '../../src/warehouse/warehouse.ts';
 
@@ -110,20 +111,7 @@ export async function count(warehouse: Warehouse, sql: string): Promise<number> 
 }
 
 /** Every row of `rejected_events`, errors parsed. */
-export async function rejects(warehouse: Warehouse): Promise<
-  {
-    reject_id: number;
-    source_file: string | null;
-    source_line: number | null;
-    event_id: string | null;
-    type: string | null;
-    reason: string;
-    errors: { path: string; code: string; message: string }[];
-    raw: string;
-    status: string;
-    resolution: string | null;
-  }[]
-> {
+export async function rejects(warehouse: Warehouse): Promise<Omit<RejectRow, 'received_at'>[]> {
   const rows = await warehouse.all<Record<string, unknown>>(
     `SELECT reject_id, source_file, source_line, event_id, type, reason, errors::VARCHAR AS errors, raw,
             status, resolution
@@ -183,3 +171,17 @@ export async function runMain(argv: string[], env: NodeJS.ProcessEnv = {}): Prom
 
 /** A stack frame line (`    at fn (file:1:2)`), which a user error must never show. */
 export const STACK_FRAME = /^\s+at\s/m;
+
+/** A valid receipt event, with fields overridden as a test needs. */
+export function receipt(eventId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_id: eventId,
+    type: 'receipt',
+    occurred_at: '2025-03-01T08:00:00Z',
+    node_id: 'DC-1',
+    sku: 'SKU-1',
+    qty: 10,
+    unit_cost: 2.5,
+    ...overrides,
+  };
+}

@@ -10,6 +10,7 @@ import {
   ingest,
   REPO_ROOT,
   readJsonl,
+  receipt,
   rejects,
   runCli,
   runMain,
@@ -21,19 +22,6 @@ import {
 const tmp = useTempDir();
 
 const EVENTS_JSONL = path.join(FIXTURES, 'events.jsonl');
-
-function receipt(eventId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    event_id: eventId,
-    type: 'receipt',
-    occurred_at: '2025-03-01T08:00:00Z',
-    node_id: 'DC-1',
-    sku: 'SKU-1',
-    qty: 10,
-    unit_cost: 2.5,
-    ...overrides,
-  };
-}
 
 /** A warehouse holding the 9 fixture events, closed again so the CLI can open it. */
 async function seeded(extraJsonl?: string): Promise<string> {

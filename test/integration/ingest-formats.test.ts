@@ -9,6 +9,7 @@ import {
   FIXTURES,
   ingest,
   readJsonl,
+  receipt,
   rejects,
   runCli,
   sqlText,
@@ -39,19 +40,6 @@ async function landedEvents(warehouse: Warehouse): Promise<LandedEvent[]> {
     occurred_at: row.occurred_at.toISOString(),
     payload: JSON.parse(row.payload),
   }));
-}
-
-function receipt(eventId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    event_id: eventId,
-    type: 'receipt',
-    occurred_at: '2025-03-01T08:00:00Z',
-    node_id: 'DC-1',
-    sku: 'SKU-1',
-    qty: 10,
-    unit_cost: 2.5,
-    ...overrides,
-  };
 }
 
 function node(eventId: string, occurredAt: string, name: string, canShip: boolean): Record<string, unknown> {
