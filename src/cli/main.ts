@@ -5,7 +5,9 @@ import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { initCommand } from './commands/init.ts';
+import { keysCommand } from './commands/keys.ts';
 import { rejectsCommand } from './commands/rejects.ts';
+import { serveCommand } from './commands/serve.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { statusCommand } from './commands/status.ts';
 
@@ -16,6 +18,8 @@ export const COMMANDS: readonly Command[] = [
   rejectsCommand,
   statusCommand,
   checkCommand,
+  serveCommand,
+  keysCommand,
   demoCommand,
 ];
 

@@ -27,6 +27,8 @@ export interface EventColumns {
   source: (string | null)[];
   actor: (string | null)[];
   line: Float64Array | number[];
+  /** Where this chunk came from when it differs from the batch's source (an HTTP request id in a coalesced batch). */
+  sourceName?: string | undefined;
 }
 
 export interface IssueRecord {
@@ -43,6 +45,8 @@ export interface StagedReject {
   eventId?: string | undefined;
   type?: string | undefined;
   line?: number | undefined;
+  /** Where this input came from when it differs from the batch's source (see `EventColumns.sourceName`). */
+  sourceName?: string | undefined;
 }
 
 /** Column form of staged events (for callers that hold objects). */
@@ -82,6 +86,20 @@ export interface BatchOutcome {
   /** The `seq` of every accepted event of this batch, in arrival order. */
   firstSeq: number | null;
   lastSeq: number | null;
+  /**
+   * With `{ rowOutcomes: true }`: the outcome of every event row of the batch, chunk after chunk in order
+   * (`ROW_ACCEPTED`, `ROW_DUPLICATE` or `ROW_CONFLICT`). Accepted rows got `firstSeq`, `firstSeq + 1`, … in order.
+   */
+  rows?: Uint8Array;
+}
+
+export const ROW_ACCEPTED = 0;
+export const ROW_DUPLICATE = 1;
+export const ROW_CONFLICT = 2;
+
+export interface LandOptions {
+  /** Report the outcome of each event row (`BatchOutcome.rows`). */
+  rowOutcomes?: boolean;
 }
 
 /**
@@ -105,9 +123,10 @@ export class EventLander {
     await this.warehouse.run(`
       CREATE OR REPLACE TEMP TABLE stage_events (
         pos INTEGER, event_id VARCHAR, type VARCHAR, occurred_us DOUBLE, payload VARCHAR,
-        source VARCHAR, actor VARCHAR, line DOUBLE);
+        source VARCHAR, actor VARCHAR, line DOUBLE, source_name VARCHAR);
       CREATE OR REPLACE TEMP TABLE stage_rejects (
-        pos INTEGER, reason VARCHAR, raw VARCHAR, errors VARCHAR, event_id VARCHAR, type VARCHAR, line DOUBLE);`);
+        pos INTEGER, reason VARCHAR, raw VARCHAR, errors VARCHAR, event_id VARCHAR, type VARCHAR, line DOUBLE,
+        source_name VARCHAR);`);
     this.prepared = true;
   }
 
@@ -120,11 +139,12 @@ export class EventLander {
     events: readonly EventColumns[],
     rejects: readonly StagedReject[],
     recordConflicts = true,
+    options: LandOptions = {},
   ): Promise<BatchOutcome> {
     await this.prepare();
     const startedAt = Date.now();
     const connection = this.warehouse.connection;
-    const { unique, duplicates: repeated, conflicts: contradicted } = settleRepeats(events);
+    const { unique, duplicates: repeated, conflicts: contradicted, codes } = settleRepeats(events);
     const toRecord = recordConflicts ? [...rejects, ...contradicted] : rejects;
     await this.warehouse.run('DELETE FROM temp.stage_events; DELETE FROM temp.stage_rejects;');
     if (unique.count > 0) {
@@ -163,6 +183,9 @@ export class EventLander {
           landedDuplicates += sameAfterAll;
           landedConflicts -= sameAfterAll;
         }
+        if (options.rowOutcomes && landedDuplicates + landedConflicts > 0) {
+          await this.markCollisions(codes, unique.rows);
+        }
         if (landedConflicts > 0 && recordConflicts) await this.warehouse.run(STAGE_LANDED_CONFLICTS_SQL);
         if (landedDuplicates + landedConflicts > 0) {
           await this.warehouse.run(
@@ -198,8 +221,30 @@ export class EventLander {
         conflicts,
         firstSeq: accepted > 0 ? Number(base) + 1 : null,
         lastSeq: accepted > 0 ? Number(base) + accepted : null,
+        ...(options.rowOutcomes ? { rows: flatten(codes) } : {}),
       };
     });
+  }
+
+  /** Marks the kept rows that collided with landed events as duplicates or conflicts. */
+  private async markCollisions(codes: Uint8Array[], kept: Uint8Array[]): Promise<void> {
+    const collisions = await this.warehouse.all<{ pos: number; same: boolean }>(
+      'SELECT pos, same FROM temp.stage_collisions ORDER BY pos',
+    );
+    let next = 0;
+    let pos = 0;
+    for (let index = 0; index < kept.length && next < collisions.length; index++) {
+      const keep = kept[index]!;
+      for (let row = 0; row < keep.length && next < collisions.length; row++) {
+        if (keep[row] === 0) continue;
+        const collision = collisions[next]!;
+        if (collision.pos === pos) {
+          codes[index]![row] = collision.same ? ROW_DUPLICATE : ROW_CONFLICT;
+          next++;
+        }
+        pos++;
+      }
+    }
   }
 
   /**
@@ -265,7 +310,10 @@ function settleRepeats(chunks: readonly EventColumns[]): {
   unique: { count: number; rows: Uint8Array[] };
   duplicates: number;
   conflicts: StagedReject[];
+  /** Per chunk, per row: ROW_ACCEPTED (first occurrence), ROW_DUPLICATE or ROW_CONFLICT. */
+  codes: Uint8Array[];
 } {
+  const codes: Uint8Array[] = [];
   const first = new Map<string, { payload: string; line: number }>();
   const rows: Uint8Array[] = [];
   const conflicts: StagedReject[] = [];
@@ -273,6 +321,7 @@ function settleRepeats(chunks: readonly EventColumns[]): {
   let count = 0;
   for (const chunk of chunks) {
     const keep = new Uint8Array(chunk.eventId.length);
+    const code = new Uint8Array(chunk.eventId.length);
     for (let row = 0; row < chunk.eventId.length; row++) {
       const eventId = chunk.eventId[row]!;
       const payload = chunk.payload[row]!;
@@ -283,14 +332,17 @@ function settleRepeats(chunks: readonly EventColumns[]): {
         count++;
       } else if (earlier.payload === payload || sameEvent(JSON.parse(earlier.payload), JSON.parse(payload))) {
         duplicates++;
+        code[row] = ROW_DUPLICATE;
       } else {
         const line = chunk.line[row]!;
+        code[row] = ROW_CONFLICT;
         conflicts.push({
           reason: 'conflict',
           raw: payload,
           eventId,
           type: chunk.type[row],
           line: Number.isNaN(line) ? undefined : line,
+          sourceName: chunk.sourceName,
           errors: [
             {
               path: 'event_id',
@@ -302,8 +354,19 @@ function settleRepeats(chunks: readonly EventColumns[]): {
       }
     }
     rows.push(keep);
+    codes.push(code);
   }
-  return { unique: { count, rows }, duplicates, conflicts };
+  return { unique: { count, rows }, duplicates, conflicts, codes };
+}
+
+function flatten(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 
 function lineRange(
@@ -329,6 +392,7 @@ function appendEvents(appender: DuckDBAppender, chunks: readonly EventColumns[],
   for (let index = 0; index < chunks.length; index++) {
     const chunk = chunks[index]!;
     const kept = keep[index]!;
+    const sourceName = chunk.sourceName;
     for (let row = 0; row < chunk.eventId.length; row++) {
       if (kept[row] === 0) continue;
       appender.appendInteger(pos++);
@@ -345,6 +409,8 @@ function appendEvents(appender: DuckDBAppender, chunks: readonly EventColumns[],
       const line = chunk.line[row]!;
       if (Number.isNaN(line)) appender.appendNull();
       else appender.appendDouble(line);
+      if (sourceName === undefined) appender.appendNull();
+      else appender.appendVarchar(sourceName);
       appender.endRow();
     }
   }
@@ -365,24 +431,29 @@ function appendRejects(appender: DuckDBAppender, rejects: readonly StagedReject[
     else appender.appendVarchar(reject.type);
     if (reject.line === undefined) appender.appendNull();
     else appender.appendDouble(reject.line);
+    if (reject.sourceName === undefined) appender.appendNull();
+    else appender.appendVarchar(reject.sourceName);
     appender.endRow();
   }
   appender.flushSync();
   appender.closeSync();
 }
 
-// Staged ids that already landed: same canonical body = duplicate, else conflict.
+// Staged ids that already landed: same canonical body = duplicate, else conflict. The ids are matched
+// first (reading only event_id and seq of the log); bodies are read for the matches alone.
 const COLLISIONS_SQL = `
 CREATE OR REPLACE TEMP TABLE stage_collisions AS
-SELECT s.pos, e.seq AS landed_seq, e.payload = s.payload AS same
-FROM temp.stage_events s JOIN event_log e ON e.event_id = s.event_id`;
+WITH hits AS MATERIALIZED (
+  SELECT s.pos, e.seq FROM temp.stage_events s JOIN event_log e ON e.event_id = s.event_id)
+SELECT h.pos, h.seq AS landed_seq, e.payload = s.payload AS same
+FROM hits h JOIN temp.stage_events s USING (pos) JOIN event_log e ON e.seq = h.seq`;
 
 const STAGE_LANDED_CONFLICTS_SQL = `
 INSERT INTO temp.stage_rejects
 SELECT 1000000000 + s.pos, 'conflict', s.payload,
        json_array(json_object('path', 'event_id', 'code', 'conflict', 'message',
          'event_id ' || s.event_id || ' already landed (seq ' || c.landed_seq || ') with a different body'))::VARCHAR,
-       s.event_id, s.type, s.line
+       s.event_id, s.type, s.line, s.source_name
 FROM temp.stage_events s JOIN temp.stage_collisions c USING (pos)
 WHERE NOT c.same`;
 
@@ -390,19 +461,20 @@ const INSERT_EVENTS_SQL = `
 INSERT INTO event_log
 SELECT $base + row_number() OVER (ORDER BY pos) AS seq, event_id, type,
        make_timestamptz(occurred_us::BIGINT), now(), source, actor, payload,
-       $batch_id, $name::VARCHAR, line::BIGINT
+       $batch_id, coalesce(source_name, $name::VARCHAR), line::BIGINT
 FROM temp.stage_events`;
 
 // The same input from the same place (a re-run of the same file) is recorded once.
 const INSERT_REJECTS_SQL = `
 INSERT INTO rejected_events (batch_id, received_at, source_kind, source_file, source_line,
                              event_id, type, reason, errors, raw)
-SELECT $batch_id, now(), $kind::VARCHAR, $name::VARCHAR, i.line::BIGINT, i.event_id, i.type, i.reason, i.errors, i.raw
+SELECT $batch_id, now(), $kind::VARCHAR, coalesce(i.source_name, $name::VARCHAR), i.line::BIGINT, i.event_id, i.type,
+       i.reason, i.errors, i.raw
 FROM temp.stage_rejects i
 WHERE NOT EXISTS (
   SELECT 1 FROM rejected_events r
   WHERE r.status = 'open' AND r.reason = i.reason AND r.raw = i.raw
-    AND r.source_file IS NOT DISTINCT FROM $name::VARCHAR AND r.source_line IS NOT DISTINCT FROM i.line::BIGINT)
+    AND r.source_file IS NOT DISTINCT FROM coalesce(i.source_name, $name::VARCHAR) AND r.source_line IS NOT DISTINCT FROM i.line::BIGINT)
 ORDER BY i.pos`;
 
 // An invalid input is resolved once a valid event with its id lands (the

@@ -1,0 +1,32 @@
+import type { HttpIngestQueue } from '../ingest/http-ingest.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import type { KeyRing } from './key-ring.ts';
+import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
+import type { ReaderPool } from './reader-pool.ts';
+import type { AnalystSandbox } from './sandbox.ts';
+
+export interface ApiLimits {
+  /** Largest request body, in bytes (413 beyond). */
+  maxBodyBytes: number;
+  /** Most events in one POST /events (413 beyond). */
+  maxEventsPerRequest: number;
+  /** Largest page of a list route. */
+  maxPageSize: number;
+}
+
+/** Everything a route handler may use: services, not other routes. */
+export interface ApiContext {
+  warehouse: Warehouse;
+  readers: ReaderPool;
+  ingest: HttpIngestQueue;
+  sandbox: AnalystSandbox;
+  keys: KeyRing;
+  metrics: Metrics;
+  logger: Logger;
+  limits: ApiLimits;
+  /** Runs `work` alone on the write connection (every write of the server goes through it). */
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Set when shutdown begins: new requests get 503. */
+  draining: boolean;
+}

@@ -1,0 +1,82 @@
+/**
+ * Roles and what each may do. A route names the one permission it needs; a
+ * key carries one role. The table is the whole policy: nothing is implied.
+ */
+export const PERMISSIONS = [
+  'events:write',
+  'inventory:read',
+  'valuation:read',
+  'exceptions:read',
+  'exceptions:write',
+  'kpis:read',
+  'rejects:read',
+  'sql:query',
+  'keys:manage',
+  'metrics:read',
+  'docs:read',
+  'recommendations:read',
+  'recommendations:approve',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = [
+  'admin',
+  'executive',
+  'planner',
+  'warehouse',
+  'finance',
+  'analyst',
+  'integration',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  executive: [
+    'inventory:read',
+    'valuation:read',
+    'exceptions:read',
+    'kpis:read',
+    'recommendations:read',
+    'docs:read',
+  ],
+  planner: [
+    'inventory:read',
+    'exceptions:read',
+    'exceptions:write',
+    'kpis:read',
+    'recommendations:read',
+    'recommendations:approve',
+    'docs:read',
+  ],
+  warehouse: ['events:write', 'inventory:read', 'exceptions:read', 'exceptions:write', 'docs:read'],
+  finance: ['inventory:read', 'valuation:read', 'exceptions:read', 'kpis:read', 'docs:read'],
+  analyst: [
+    'inventory:read',
+    'valuation:read',
+    'exceptions:read',
+    'kpis:read',
+    'rejects:read',
+    'sql:query',
+    'recommendations:read',
+    'docs:read',
+  ],
+  integration: ['events:write', 'inventory:read', 'rejects:read', 'metrics:read', 'docs:read'],
+};
+
+const GRANTS = new Map<Role, ReadonlySet<Permission>>(
+  ROLES.map((role) => [role, new Set(ROLE_PERMISSIONS[role])]),
+);
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return GRANTS.get(role)?.has(permission) ?? false;
+}
+
+/** Roles holding a permission (for the OpenAPI document and docs). */
+export function rolesWith(permission: Permission): Role[] {
+  return ROLES.filter((role) => can(role, permission));
+}

@@ -1,0 +1,201 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { HttpIngestQueue } from '../ingest/http-ingest.ts';
+import { defaultPoolSize } from '../ingest/stage-pool.ts';
+import { UserError } from '../warehouse/errors.ts';
+import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
+import { Warehouse } from '../warehouse/warehouse.ts';
+import { createApp } from './app.ts';
+import type { ApiContext, ApiLimits } from './context.ts';
+import { KeyRing } from './key-ring.ts';
+import { listKeys } from './keys.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { Metrics } from './metrics.ts';
+import type { RateLimitOptions } from './rate-limit.ts';
+import { ReaderPool } from './reader-pool.ts';
+import { AnalystSandbox, configureSandboxConnection, type SandboxLimits } from './sandbox.ts';
+import { SerialWriter } from './writer.ts';
+
+export interface ServerOptions {
+  dbPath: string;
+  /** 0 picks a free port. Default 8080. */
+  port?: number;
+  /** Default 127.0.0.1 (loopback only). */
+  host?: string;
+  logger?: Logger;
+  limits?: Partial<ApiLimits>;
+  rateLimit?: Partial<RateLimitOptions>;
+  sql?: Partial<SandboxLimits> & { connections?: number };
+  ingest?: { maxBatchEvents?: number; maxQueuedEvents?: number; stageWorkers?: number };
+  /** Reader connections for the read routes. Default 4. */
+  readers?: number;
+  /** How long shutdown waits for requests in flight before cutting connections. Default 10 s. */
+  shutdownTimeoutMs?: number;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = {
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxEventsPerRequest: 10_000,
+  maxPageSize: 10_000,
+};
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perSecond: 100, burst: 200 };
+
+export const DEFAULT_SQL_LIMITS: SandboxLimits = { timeoutMs: 10_000, maxRows: 100_000, maxWaiting: 8 };
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  context: ApiContext;
+  /** Every /api/v1 operation: method, express path and the permission it needs. */
+  routes: { method: string; path: string; permission: string }[];
+  /** Graceful stop: refuse new requests, finish those in flight, land what is queued, close DuckDB. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API server: the process that owns the warehouse. It opens the
+ * DuckDB file read-write with external access switched off (the server needs
+ * none: file ingest and exports run in other processes or private
+ * instances), opens its reader and sandbox connections, then locks DuckDB's
+ * configuration for the rest of its life.
+ */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger();
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const sqlLimits: SandboxLimits = { ...DEFAULT_SQL_LIMITS, ...options.sql };
+  const warehouse = await Warehouse.open(options.dbPath, { settings: { ...SANDBOX_SETTINGS } });
+  let context: ApiContext;
+  try {
+    const keys = new KeyRing();
+    keys.replace(await listKeys(warehouse, false));
+    const readerConnections = await Promise.all(
+      Array.from({ length: options.readers ?? 4 }, () => warehouse.connect()),
+    );
+    const sandboxConnections = await Promise.all(
+      Array.from({ length: options.sql?.connections ?? 2 }, async () => {
+        const connection = await warehouse.connect();
+        await configureSandboxConnection(connection);
+        return connection;
+      }),
+    );
+    // From here on no connection of this instance can change a setting (the sandbox relies on it).
+    await warehouse.run('SET lock_configuration = true');
+    const metrics = new Metrics();
+    const writer = new SerialWriter();
+    const exclusive = <T>(work: () => Promise<T>) => writer.exclusive(work);
+    const ingest = new HttpIngestQueue(warehouse, {
+      stageWorkers: defaultPoolSize(),
+      ...options.ingest,
+      exclusive,
+      onBatch(outcome, _requests, seconds) {
+        metrics.eventsIngested.inc({ outcome: 'accepted' }, outcome.accepted);
+        metrics.eventsIngested.inc({ outcome: 'duplicate' }, outcome.duplicates);
+        metrics.eventsIngested.inc({ outcome: 'rejected' }, outcome.rejected);
+        if (outcome.rejected > 0) metrics.rejects.inc({ source: 'http' }, outcome.rejected);
+        metrics.ingestBatches.observe({}, seconds);
+      },
+    });
+    context = {
+      warehouse,
+      readers: new ReaderPool(readerConnections),
+      ingest,
+      sandbox: new AnalystSandbox(sandboxConnections, sqlLimits),
+      keys,
+      metrics,
+      logger,
+      limits,
+      exclusive,
+      draining: false,
+    };
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  const ctx = context;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const renderMetrics = ctx.metrics.render.bind(ctx.metrics);
+  ctx.metrics.render = () => {
+    ctx.metrics.eventLoopDelay.set({}, loopDelay.percentile(99) / 1e9);
+    return renderMetrics();
+  };
+
+  const { app, api } = createApp(ctx, {
+    rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
+    sqlMaxRows: sqlLimits.maxRows,
+  });
+  let inFlight = 0;
+  let settled: (() => void) | undefined;
+  const server = http.createServer((req, res) => {
+    inFlight++;
+    res.on('close', () => {
+      inFlight--;
+      if (inFlight === 0) settled?.();
+    });
+    app(req, res);
+  });
+  server.keepAliveTimeout = 5_000;
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 120_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await ctx.ingest.drain();
+    ctx.readers.close();
+    ctx.sandbox.close();
+    loopDelay.disable();
+    await warehouse.close();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      throw new UserError(`Cannot listen on ${options.host ?? '127.0.0.1'}:${options.port ?? 8080}: ${code}`);
+    }
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, db: options.dbPath, keys: ctx.keys.size }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      logger.info({ inFlight }, 'shutting down: draining requests');
+      ctx.draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timeout = options.shutdownTimeoutMs ?? 10_000;
+      if (inFlight > 0) {
+        await Promise.race([
+          new Promise<void>((resolve) => {
+            settled = resolve;
+          }),
+          new Promise<void>((resolve) => setTimeout(resolve, timeout).unref()),
+        ]);
+      }
+      server.closeAllConnections();
+      await closed;
+      await ctx.ingest.drain();
+      await ctx.exclusive(async () => {});
+      ctx.readers.close();
+      ctx.sandbox.close();
+      loopDelay.disable();
+      await warehouse.close();
+      logger.info('stopped: warehouse checkpointed and closed');
+    })();
+    return closing;
+  };
+  const routes = api.specs.map((spec) => ({
+    method: spec.method,
+    path: `/api/v1${spec.path}`,
+    permission: spec.permission,
+  }));
+  return { url, port: address.port, context: ctx, routes, close };
+}
