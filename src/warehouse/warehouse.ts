@@ -126,8 +126,13 @@ export class Warehouse {
 
 async function configureConnection(connection: DuckDBConnection): Promise<void> {
   // Business time is stored as UTC instants; display them in UTC everywhere so
-  // results do not depend on the machine's time zone.
-  await connection.run("SET TimeZone = 'UTC'");
+  // results do not depend on the machine's time zone. Set once for the whole
+  // instance (GLOBAL): later connections inherit it, and need no SET — which
+  // matters once the server has locked the configuration.
+  const current = await connection.runAndReadAll("SELECT current_setting('TimeZone') AS tz");
+  if ((current.getRowObjectsJS()[0] as { tz: string }).tz !== 'UTC') {
+    await connection.run("SET GLOBAL TimeZone = 'UTC'");
+  }
 }
 
 function translateOpenError(error: unknown, dbPath: string): Error {
