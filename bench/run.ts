@@ -24,6 +24,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async (options) => (await import('./atp.ts')).benchAtp(options),
     defaultEvents: 200_000,
   },
+  simulate: {
+    summary: 'simulator speed and events per simulated day per scale (m5 extrapolated)',
+    run: async (options) => (await import('./simulate.ts')).benchSimulate(options),
+    defaultEvents: 1_500_000,
+  },
 };
 
 const { values, positionals } = parseArgs({

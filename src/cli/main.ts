@@ -8,6 +8,7 @@ import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
 import { rejectsCommand } from './commands/rejects.ts';
 import { serveCommand } from './commands/serve.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { statusCommand } from './commands/status.ts';
 
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   ingestCommand,
   sqlCommand,
   rejectsCommand,
+  simulateCommand,
   statusCommand,
   checkCommand,
   serveCommand,

@@ -32,7 +32,7 @@ export async function resolveSources(
     const pipeline = forced ?? pipelineFor(resolved);
     if (!pipeline) {
       // Documentation beside data files is expected; it is neither data nor a mistake.
-      if (!explicit && /\.(md|txt)$/i.test(resolved)) return;
+      if (!explicit && (/\.(md|txt)$/i.test(resolved) || path.basename(resolved) === 'manifest.json')) return;
       if (explicit) {
         throw new UserError(
           `Cannot tell the format of ${file}: name it .jsonl, .csv or .parquet, or pass --format.`,

@@ -362,7 +362,7 @@ describe('demo', () => {
     expect(ids.size).toBeGreaterThan(100);
 
     const db = tmp.join('demo', 'retailos.duckdb');
-    const first = runCli(['demo', '--db', db]);
+    const first = runCli(['demo', '--fixtures', '--db', db]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stderr).not.toMatch(STACK_FRAME);
     const afterFirst = await inspect(db, async (warehouse) => ({
@@ -371,7 +371,7 @@ describe('demo', () => {
     }));
     expect(afterFirst).toEqual({ events: ids.size, rejects: 0 });
 
-    const second = runCli(['demo', '--db', db]);
+    const second = runCli(['demo', '--fixtures', '--db', db]);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/accepted 0 \/ duplicates [\d,]+ \/ rejected 0/);
     const afterSecond = await inspect(db, async (warehouse) => ({
@@ -379,5 +379,25 @@ describe('demo', () => {
       rejects: await count(warehouse, 'SELECT count(*) AS n FROM rejected_events'),
     }));
     expect(afterSecond).toEqual(afterFirst);
+  });
+
+  it('simulates a retailer once, lands it with only the planted malformed rows rejected, and reuses it', async () => {
+    const simDir = tmp.join('sim-small');
+    const db = tmp.join('demo-sim', 'retailos.duckdb');
+    const args = ['demo', '--scale', 'small', '--sim-dir', simDir, '--db', db];
+    const first = runCli(args);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Simulating the small retailer');
+    const manifest = JSON.parse(fs.readFileSync(path.join(simDir, 'manifest.json'), 'utf8'));
+    const landed = await inspect(db, async (warehouse) => ({
+      events: await count(warehouse, 'SELECT count(*) AS n FROM event_log'),
+      rejects: await count(warehouse, 'SELECT count(*) AS n FROM rejected_events'),
+    }));
+    expect(landed).toEqual({ events: manifest.events.total, rejects: manifest.faults.malformed });
+
+    const second = runCli(args);
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).toContain('Reusing the simulated small retailer');
+    expect(second.stdout).toMatch(/accepted 0 \//);
   });
 });

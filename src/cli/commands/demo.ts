@@ -1,36 +1,116 @@
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../warehouse/config.ts';
-import type { Command } from '../command.ts';
-import { ingestCommand } from './ingest.ts';
-import { initCommand } from './init.ts';
+import { resolveSources } from '../../ingest/sources.ts';
+import { DEFAULT_SEED } from '../../sim/params.ts';
+import { isSimulationOf, readManifest, simulate } from '../../sim/simulate.ts';
+import { PROJECT_ROOT, resolveDbPath } from '../../warehouse/config.ts';
+import { UserError } from '../../warehouse/errors.ts';
+import { Warehouse } from '../../warehouse/warehouse.ts';
+import type { Command, CommandIo } from '../command.ts';
+import { formatCount } from '../format.ts';
+import { ProgressBar } from '../progress.ts';
+import { ingestWithProgress, printSummary } from './ingest.ts';
 import { statusCommand } from './status.ts';
 
-/** The demo retailer's fixture events that ship with the repository. */
+/** The hand-written fixture retailer that ships with the repository. */
 export const DEMO_DATA_DIR = path.join(PROJECT_ROOT, 'data', 'demo');
+const DEMO_SCALES = ['small', 'demo'] as const;
+type DemoScale = (typeof DEMO_SCALES)[number];
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary:
-    'Run the main job on the embedded default: create the warehouse, land the demo retailer, show its status.',
-  usage: 'retailos demo [--db PATH]',
-  details:
-    'This is what `npm start` runs. Safe to repeat: ingest is idempotent, so a second run lands nothing new.',
-  options: {},
+  summary: 'The main job on the embedded default: simulate the demo retailer, land it, show the state.',
+  usage: 'retailos demo [--db PATH] [--scale small|demo] [--fixtures]',
+  details: [
+    'What `npm start` runs. Steps: create or update the warehouse; simulate the retailer into',
+    'data/generated/<scale> (first run only: an existing simulation with the same options is reused);',
+    'ingest it (idempotent: a second run lands nothing new); print the status.',
+    'The simulated faults include a few malformed rows on purpose: they are rejected and listed,',
+    'and do not make the command fail. --fixtures lands the small hand-written data/demo set instead.',
+  ].join('\n'),
+  options: {
+    scale: { type: 'string', valueName: 'S', description: 'simulation scale: demo (default) or small' },
+    fixtures: { type: 'boolean', description: 'land the fixtures in data/demo instead of a simulation' },
+    'sim-dir': {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'where the simulation is kept (default data/generated/<scale>)',
+    },
+  },
   async run(args, io) {
-    const common = { values: { db: args.values.db }, positionals: [] };
-    await initCommand.run(common, io);
-    io.stdout.write(
-      `\nLanding the demo retailer from ${path.relative(process.cwd(), DEMO_DATA_DIR) || DEMO_DATA_DIR} …\n`,
+    const scale = (args.values.scale as string | undefined) ?? 'demo';
+    if (!DEMO_SCALES.includes(scale as DemoScale)) {
+      throw new UserError(
+        `--scale must be small or demo, got "${scale}" (m5 is for benchmarks: retailos simulate)`,
+      );
+    }
+    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const started = performance.now();
+    const simDir = path.resolve(
+      (args.values['sim-dir'] as string | undefined) ?? path.join(PROJECT_ROOT, 'data', 'generated', scale),
     );
-    const code = await ingestCommand.run(
-      { values: { db: args.values.db }, positionals: [DEMO_DATA_DIR] },
-      io,
-    );
+    const inputDir = args.values.fixtures
+      ? DEMO_DATA_DIR
+      : await ensureSimulation(scale as DemoScale, simDir, io);
+    const expectedRejects = args.values.fixtures ? 0 : (readManifest(inputDir)?.faults.malformed ?? 0);
+
+    io.stdout.write(`Landing ${path.relative(process.cwd(), inputDir) || inputDir} into ${dbPath} …\n`);
+    const warehouse = await Warehouse.open(dbPath);
+    try {
+      const { sources } = await resolveSources([inputDir]);
+      const summary = await ingestWithProgress(warehouse, sources, io);
+      printSummary(io, summary, [], false);
+      if (summary.rejected !== expectedRejects) {
+        io.stderr.write(
+          `Expected ${expectedRejects} rejected rows (the simulated malformed ones), got ${summary.rejected}.\n`,
+        );
+        return 1;
+      }
+      if (expectedRejects > 0) {
+        io.stdout.write(
+          `The ${expectedRejects} rejected rows are simulated faults, rejected on purpose: retailos rejects list\n`,
+        );
+      }
+    } finally {
+      await warehouse.close();
+    }
     io.stdout.write('\n');
-    await statusCommand.run(common, io);
+    await statusCommand.run({ values: { db: args.values.db }, positionals: [] }, io);
     io.stdout.write(
-      '\nNext: retailos sql "SELECT * FROM stg_nodes" · retailos rejects list · retailos --help\n',
+      `\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Next: retailos serve · ` +
+        'retailos sql "SELECT * FROM stg_nodes" · retailos --help\n',
     );
-    return code;
+    return 0;
   },
 };
+
+/** The simulation directory for a scale, generated on the first run and reused afterwards. */
+async function ensureSimulation(scale: DemoScale, dir: string, io: CommandIo): Promise<string> {
+  const options = { scale, seed: DEFAULT_SEED };
+  if (isSimulationOf(dir, options)) {
+    io.stdout.write(
+      `Reusing the simulated ${scale} retailer in ${path.relative(process.cwd(), dir) || dir}.\n`,
+    );
+    return dir;
+  }
+  io.stdout.write(`Simulating the ${scale} retailer (first run only) …\n`);
+  const progress = new ProgressBar(io.stderr);
+  try {
+    const result = await simulate(options, dir, {
+      onDay: (done, days, events) =>
+        progress.update({
+          label: 'simulate',
+          position: done,
+          total: days,
+          unit: 'rows',
+          detail: `day ${done}/${days}, ${formatCount(events)} events`,
+        }),
+    });
+    io.stdout.write(
+      `Simulated ${formatCount(result.manifest.events.total)} events over ${result.manifest.options.days} days ` +
+        `in ${result.seconds.toFixed(1)} s.\n`,
+    );
+  } finally {
+    progress.done();
+  }
+  return dir;
+}

@@ -1,5 +1,5 @@
 import { type IngestSummary, ingestSources } from '../../ingest/ingest.ts';
-import { resolveSources } from '../../ingest/sources.ts';
+import { resolveSources, type Source } from '../../ingest/sources.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
@@ -39,34 +39,50 @@ export const ingestCommand: Command = {
       throw new UserError('No ingestible files found (.jsonl, .ndjson, .csv, .parquet).');
     const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
     const warehouse = await Warehouse.open(dbPath);
-    const progress = new ProgressBar(io.stderr);
     let summary: IngestSummary;
     try {
-      summary = await ingestSources(warehouse, sources, {
+      summary = await ingestWithProgress(warehouse, sources, io, {
         batchSize,
-        onBatch: args.values.verbose
-          ? (batch) =>
-              io.stderr.write(
-                `batch ${batch.batchId} committed: accepted ${batch.accepted}, duplicates ${batch.duplicates}, rejected ${batch.rejected}\n`,
-              )
-          : undefined,
-        onProgress: (state) =>
-          progress.update({
-            label: `${state.sourceIndex + 1}/${state.sourceCount}`,
-            position: state.position,
-            total: state.total,
-            unit: state.unit,
-            detail: `accepted ${formatCount(state.counts.accepted)} rejected ${formatCount(state.counts.rejected)}`,
-          }),
+        verbose: args.values.verbose === true,
       });
     } finally {
-      progress.done();
       await warehouse.close();
     }
     printSummary(io, summary, skipped, args.values.json === true);
     return summary.rejected > 0 ? 1 : 0;
   },
 };
+
+/** Ingests with a progress bar on a terminal (and a line per committed batch with `verbose`). */
+export async function ingestWithProgress(
+  warehouse: Warehouse,
+  sources: Source[],
+  io: CommandIo,
+  options: { batchSize?: number | undefined; verbose?: boolean } = {},
+): Promise<IngestSummary> {
+  const progress = new ProgressBar(io.stderr);
+  try {
+    return await ingestSources(warehouse, sources, {
+      batchSize: options.batchSize,
+      onBatch: options.verbose
+        ? (batch) =>
+            io.stderr.write(
+              `batch ${batch.batchId} committed: accepted ${batch.accepted}, duplicates ${batch.duplicates}, rejected ${batch.rejected}\n`,
+            )
+        : undefined,
+      onProgress: (state) =>
+        progress.update({
+          label: `${state.sourceIndex + 1}/${state.sourceCount}`,
+          position: state.position,
+          total: state.total,
+          unit: state.unit,
+          detail: `accepted ${formatCount(state.counts.accepted)} rejected ${formatCount(state.counts.rejected)}`,
+        }),
+    });
+  } finally {
+    progress.done();
+  }
+}
 
 function parseBatchSize(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -77,7 +93,12 @@ function parseBatchSize(text: string | undefined): number | undefined {
   return value;
 }
 
-function printSummary(io: CommandIo, summary: IngestSummary, skipped: string[], asJson: boolean): void {
+export function printSummary(
+  io: CommandIo,
+  summary: IngestSummary,
+  skipped: string[],
+  asJson: boolean,
+): void {
   if (asJson) {
     io.stdout.write(`${JSON.stringify({ ...summary, skipped })}\n`);
     return;
