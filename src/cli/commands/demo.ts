@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { createKey, listKeys } from '../../api/keys.ts';
 import { resolveSources } from '../../ingest/sources.ts';
 import { DEFAULT_SEED } from '../../sim/params.ts';
 import { isSimulationOf, readManifest, simulate } from '../../sim/simulate.ts';
@@ -9,6 +10,7 @@ import type { Command, CommandIo } from '../command.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress.ts';
 import { ingestWithProgress, printSummary } from './ingest.ts';
+import { serveCommand } from './serve.ts';
 import { statusCommand } from './status.ts';
 
 /** The hand-written fixture retailer that ships with the repository. */
@@ -19,17 +21,20 @@ type DemoScale = (typeof DEMO_SCALES)[number];
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'The main job on the embedded default: simulate the demo retailer, land it, show the state.',
-  usage: 'retailos demo [--db PATH] [--scale small|demo] [--fixtures]',
+  usage: 'retailos demo [--db PATH] [--scale small|demo] [--fixtures] [--serve [--port N]]',
   details: [
     'What `npm start` runs. Steps: create or update the warehouse; simulate the retailer into',
     'data/generated/<scale> (first run only: an existing simulation with the same options is reused);',
-    'ingest it (idempotent: a second run lands nothing new); print the status.',
+    'ingest it (idempotent: a second run lands nothing new); print the status; with --serve, create',
+    'an admin key named "demo" (printed once) and serve the API until Ctrl-C.',
     'The simulated faults include a few malformed rows on purpose: they are rejected and listed,',
     'and do not make the command fail. --fixtures lands the small hand-written data/demo set instead.',
   ].join('\n'),
   options: {
     scale: { type: 'string', valueName: 'S', description: 'simulation scale: demo (default) or small' },
     fixtures: { type: 'boolean', description: 'land the fixtures in data/demo instead of a simulation' },
+    serve: { type: 'boolean', description: 'then serve the API on it (what npm start does)' },
+    port: { type: 'string', valueName: 'N', description: 'with --serve: the port (default 8080)' },
     'sim-dir': {
       type: 'string',
       valueName: 'DIR',
@@ -75,13 +80,39 @@ export const demoCommand: Command = {
     }
     io.stdout.write('\n');
     await statusCommand.run({ values: { db: args.values.db }, positionals: [] }, io);
-    io.stdout.write(
-      `\nDone in ${((performance.now() - started) / 1000).toFixed(1)} s. Next: retailos serve · ` +
-        'retailos sql "SELECT * FROM stg_nodes" · retailos --help\n',
-    );
-    return 0;
+    io.stdout.write(`\nLanded in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
+    if (!args.values.serve) {
+      io.stdout.write('Next: retailos serve · retailos sql "SELECT * FROM stg_nodes" · retailos --help\n');
+      return 0;
+    }
+    await announceDemoKey(dbPath, io);
+    return serveCommand.run({ values: { db: args.values.db, port: args.values.port }, positionals: [] }, io);
   },
 };
+
+const DEMO_KEY_NAME = 'demo';
+
+/** Gives the demo an admin key: created (and shown, once) on the first run, named on later ones. */
+async function announceDemoKey(dbPath: string, io: CommandIo): Promise<void> {
+  const warehouse = await Warehouse.open(dbPath);
+  try {
+    const existing = (await listKeys(warehouse, false)).find((key) => key.name === DEMO_KEY_NAME);
+    if (existing) {
+      io.stdout.write(
+        `The demo's admin key is ${existing.key_id} (shown when it was created). Lost it? ` +
+          `retailos keys revoke ${existing.key_id} && retailos keys create --role admin --name ${DEMO_KEY_NAME}\n`,
+      );
+      return;
+    }
+    const { key } = await createKey(warehouse, { role: 'admin', name: DEMO_KEY_NAME });
+    io.stdout.write(`Admin key for the demo (shown once, stored hashed): ${key}\n`);
+    io.stdout.write(
+      `Try: curl -H "Authorization: Bearer ${key}" http://127.0.0.1:8080/api/v1/openapi.json\n`,
+    );
+  } finally {
+    await warehouse.close();
+  }
+}
 
 /** The simulation directory for a scale, generated on the first run and reused afterwards. */
 async function ensureSimulation(scale: DemoScale, dir: string, io: CommandIo): Promise<string> {

@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retailos-demo-serve-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('npm start path: demo --serve', () => {
+  it('lands the data, prints an admin key once, serves the API with it, and stops cleanly on SIGTERM', async () => {
+    const db = path.join(dir, 'retailos.duckdb');
+    const child = spawn(
+      process.execPath,
+      ['bin/retailos.js', 'demo', '--fixtures', '--serve', '--port', '0', '--db', db],
+      { cwd: repoRoot, env: { ...process.env, RETAILOS_LOG_LEVEL: 'error' } },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(stderr);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error(`exited before listening: ${stderr}`)));
+    });
+    const key = /shown once, stored hashed\): (rk_\S+)/.exec(stdout)?.[1];
+    expect(key).toBeDefined();
+
+    const withKey = await fetch(`${url}/api/v1/rejects`, { headers: { authorization: `Bearer ${key}` } });
+    expect(withKey.status).toBe(200);
+    const withoutKey = await fetch(`${url}/api/v1/rejects`);
+    expect(withoutKey.status).toBe(401);
+
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('stopped');
+  });
+});
