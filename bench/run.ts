@@ -29,6 +29,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async (options) => (await import('./simulate.ts')).benchSimulate(options),
     defaultEvents: 1_500_000,
   },
+  allocate: {
+    summary: '100k order lines against 200 nodes × 20k skus: lines/s and gap to the optimum',
+    run: async (options) => (await import('./allocate.ts')).benchAllocate(options),
+    defaultEvents: 100_000,
+  },
+  routing: {
+    summary: 'one order stream, retailos vs fewest-splits and node-priority baselines',
+    run: async (options) => (await import('./routing.ts')).benchRouting(options),
+    defaultEvents: 6_000,
+  },
 };
 
 const { values, positionals } = parseArgs({

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../warehouse/errors.ts';
 import { COMMON_OPTIONS, type Command, type CommandIo, helpText } from './command.ts';
+import { allocateCommand } from './commands/allocate.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { ingestCommand } from './commands/ingest.ts';
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   sqlCommand,
   rejectsCommand,
   simulateCommand,
+  allocateCommand,
   statusCommand,
   checkCommand,
   serveCommand,

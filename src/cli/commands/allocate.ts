@@ -1,0 +1,285 @@
+import { AutoStrategy } from '../../allocation/auto.ts';
+import { dayText } from '../../allocation/days.ts';
+import { GreedyStrategy } from '../../allocation/greedy.ts';
+import { OptimalStrategy } from '../../allocation/optimal.ts';
+import {
+  AutoPositions,
+  EventLogPositions,
+  hasRelation,
+  LedgerPositions,
+  type PositionSource,
+} from '../../allocation/positions.ts';
+import {
+  type OrderAllocation,
+  orderAllocation,
+  type RunReport,
+  runAllocation,
+} from '../../allocation/service.ts';
+import type { AllocationStrategy } from '../../allocation/strategy.ts';
+import type { LineExplanation } from '../../allocation/types.ts';
+import { resolveDbPath } from '../../warehouse/config.ts';
+import { UserError } from '../../warehouse/errors.ts';
+import { Warehouse } from '../../warehouse/warehouse.ts';
+import type { Command, CommandIo } from '../command.ts';
+import { formatCount, formatTable, toJsonValue } from '../format.ts';
+
+const STRATEGIES: Record<string, () => AllocationStrategy> = {
+  auto: () => new AutoStrategy(),
+  optimal: () => new OptimalStrategy(),
+  greedy: () => new GreedyStrategy(),
+};
+
+const POSITIONS: Record<string, () => PositionSource> = {
+  auto: () => new AutoPositions(),
+  ledger: () => new LedgerPositions(),
+  events: () => new EventLogPositions(),
+};
+
+/** Allocation rows printed in the table format before pointing at --format json. */
+const MAX_ROWS = 50;
+
+export const allocateCommand: Command = {
+  name: 'allocate',
+  summary:
+    'Allocate open order lines to the best nodes (FIFO on scarce stock, promise, then cost) and explain why.',
+  usage:
+    'retailos allocate [--dry-run] [--as-of TIME] [--strategy auto|optimal|greedy] [--format table|json]\n' +
+    '       retailos allocate --explain ORDER_ID [--dry-run] [--format table|json]',
+  details: [
+    'Decides every open line (placed, not fully allocated, not cancelled, not on hold), re-routes reservations of',
+    'nodes that stopped shipping or lost capacity, and lands `allocated` / `allocation_released` events (safe to',
+    're-run: event ids are deterministic). Opens promise_at_risk, backorder and substitution_offered exceptions.',
+    '--explain ORDER_ID shows, per line, the candidates considered (cost, promise, room) and why the chosen node',
+    'won, from the latest run; with --dry-run it decides now, without landing anything.',
+    'Exit code: 0, or 1 when the order to explain is unknown.',
+  ].join('\n'),
+  options: {
+    explain: { type: 'string', valueName: 'ORDER_ID', description: 'explain how an order was allocated' },
+    'dry-run': { type: 'boolean', description: 'decide and print, land nothing' },
+    'as-of': {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'business time of the run (default: latest event)',
+    },
+    strategy: { type: 'string', valueName: 'NAME', description: 'auto (default), optimal or greedy' },
+    positions: { type: 'string', valueName: 'FROM', description: 'auto (default), ledger or events' },
+    format: { type: 'string', valueName: 'FMT', description: 'table (default) or json' },
+  },
+  async run(args, io) {
+    const format = (args.values.format as string | undefined) ?? 'table';
+    if (format !== 'table' && format !== 'json')
+      throw new UserError(`Unknown --format "${format}": use table or json.`);
+    const strategyName = (args.values.strategy as string | undefined) ?? 'auto';
+    const makeStrategy = STRATEGIES[strategyName];
+    if (!makeStrategy)
+      throw new UserError(`Unknown --strategy "${strategyName}": use auto, optimal or greedy.`);
+    const positionsName = (args.values.positions as string | undefined) ?? 'auto';
+    const makePositions = POSITIONS[positionsName];
+    if (!makePositions)
+      throw new UserError(`Unknown --positions "${positionsName}": use auto, ledger or events.`);
+    const asOf = args.values['as-of'] as string | undefined;
+    if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
+      throw new UserError(`--as-of takes a timestamp (2025-01-31T18:00:00Z), got "${asOf}"`);
+    }
+    if (args.positionals.length > 0) throw new UserError(`Unexpected argument "${args.positionals[0]}".`);
+    const dryRun = args.values['dry-run'] === true;
+    const explain = args.values.explain as string | undefined;
+    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+
+    if (explain !== undefined && !dryRun) {
+      const warehouse = await Warehouse.open(dbPath, { readOnly: true });
+      try {
+        if (!(await hasRelation(warehouse, 'allocation_explanations'))) {
+          throw new UserError(`The warehouse has no allocator tables yet: run retailos init --db ${dbPath}`);
+        }
+        const view = await orderAllocation(warehouse, explain);
+        if (!view) throw new UserError(`No order ${explain} in the warehouse.`, 1);
+        if (format === 'json') io.stdout.write(`${JSON.stringify(toJsonValue(view))}\n`);
+        else printOrder(io, view);
+        return 0;
+      } finally {
+        await warehouse.close();
+      }
+    }
+
+    const warehouse = await Warehouse.open(dbPath);
+    try {
+      const report = await runAllocation(warehouse, {
+        asOf,
+        dryRun,
+        trigger: 'cli',
+        strategy: makeStrategy(),
+        positions: makePositions(),
+      });
+      if (explain !== undefined) {
+        const lines = report.result?.explanations.filter((line) => line.orderId === explain) ?? [];
+        if (lines.length === 0) {
+          throw new UserError(
+            `Order ${explain} has no open lines to decide (see retailos allocate --explain ${explain}).`,
+            1,
+          );
+        }
+        if (format === 'json')
+          io.stdout.write(`${JSON.stringify(toJsonValue({ orderId: explain, lines }))}\n`);
+        else for (const line of lines) printLine(io, line);
+        return 0;
+      }
+      if (format === 'json') io.stdout.write(`${JSON.stringify(toJsonValue(jsonReport(report)))}\n`);
+      else printRun(io, report);
+      return 0;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};
+
+function jsonReport(report: RunReport) {
+  return {
+    run_id: report.runId,
+    as_of: report.asOf,
+    dry_run: report.dryRun,
+    positions: report.positions,
+    stats: report.result?.stats ?? null,
+    solver: report.result?.solver ?? null,
+    disruption: report.result?.disruption ?? null,
+    allocations: report.result?.allocations ?? [],
+    releases: report.result?.releases ?? [],
+    exceptions: report.result?.exceptions ?? [],
+    substitutions: report.substitutions,
+    events: report.events,
+    landing: report.landing,
+  };
+}
+
+const pct = (part: number, whole: number) => (whole === 0 ? '-' : `${((100 * part) / whole).toFixed(1)}%`);
+
+function printRun(io: CommandIo, report: RunReport): void {
+  const result = report.result;
+  if (!result || report.asOf === null) {
+    io.stdout.write('Nothing to allocate: the warehouse has no events.\n');
+    return;
+  }
+  const { stats, solver, disruption } = result;
+  const count = (type: string) => result.exceptions.filter((e) => e.exceptionType === type).length;
+  const lines = [
+    `as of        ${report.asOf} (ships ${dayText(result.day)}), positions from ${report.positions}`,
+    `open         ${formatCount(stats.lines)} lines in ${formatCount(stats.orders)} orders, ${formatCount(stats.unitsOpen)} units` +
+      (stats.heldLines > 0 ? ` (+${stats.heldLines} lines on hold)` : ''),
+    `allocated    ${formatCount(stats.unitsAllocated)} units, ${formatCount(stats.unitsOnTime)} on time (${pct(stats.unitsOnTime, stats.unitsAllocated)}); ${formatCount(stats.unitsBackordered)} backordered`,
+    `cost         ${stats.cost.toFixed(2)} over ${formatCount(stats.shipments)} shipments; ${formatCount(stats.splitOrders)} of ${formatCount(stats.ordersAllocated)} orders split`,
+  ];
+  if (disruption.releasedUnits > 0) {
+    const reasons = Object.entries(disruption.byReason)
+      .map(([reason, units]) => `${reason} ${units}`)
+      .join(', ');
+    lines.push(
+      `re-routed    ${disruption.releasedUnits} units of ${disruption.releasedLines} lines (${reasons}): ` +
+        `${disruption.reallocatedOnTime} on time, ${disruption.reallocatedLate} late, ${disruption.backordered} backordered; ` +
+        `cost ${disruption.costBefore.toFixed(2)} → ${disruption.costAfter.toFixed(2)}`,
+    );
+  }
+  lines.push(
+    `exceptions   ${count('promise_at_risk')} promise_at_risk, ${count('backorder')} backorder, ${count('substitution_offered')} substitution_offered`,
+    report.dryRun
+      ? `events       ${report.events.length} decided, none landed (dry run)`
+      : `events       ${report.landing?.accepted ?? 0} landed${report.landing ? ` (batch ${report.landing.batchId})` : ''}` +
+          (report.landing && report.landing.conflicts > 0
+            ? `; ${report.landing.conflicts} conflicted with events already landed (see retailos rejects list)`
+            : ''),
+    `solver       ${solver.strategy}: ${solver.components} components, ${solver.milpSolves} HiGHS solves, ${solver.seconds.toFixed(2)} s`,
+    '',
+  );
+  io.stdout.write(lines.join('\n'));
+  if (result.allocations.length > 0) {
+    const rows = result.allocations.slice(0, MAX_ROWS).map((a) => ({
+      order_id: a.orderId,
+      line_id: a.lineId,
+      sku: a.sku,
+      node_id: a.nodeId,
+      qty: a.qty,
+      unit_cost: a.unitCost,
+      shipment_fee: a.shipmentFee,
+      eta: dayText(a.eta),
+      on_time: a.onTime,
+    }));
+    io.stdout.write(formatTable(Object.keys(rows[0]!), rows));
+    if (result.allocations.length > MAX_ROWS) {
+      io.stdout.write(`… ${result.allocations.length - MAX_ROWS} more; --format json lists all.\n`);
+    }
+  }
+}
+
+function printOrder(io: CommandIo, view: OrderAllocation): void {
+  io.stdout.write(`order ${view.orderId}\n`);
+  if (view.lines.length === 0) io.stdout.write('  no allocator run has decided this order yet\n');
+  for (const line of view.lines) printLine(io, line, `run ${line.runId} as of ${line.asOf}`);
+  if (view.claims.length > 0) {
+    io.stdout.write('\nnow reserved / shipped\n');
+    io.stdout.write(
+      formatTable(
+        ['line_id', 'node_id', 'sku', 'reserved', 'shipped'],
+        view.claims.map((c) => ({
+          line_id: c.lineId,
+          node_id: c.nodeId,
+          sku: c.sku,
+          reserved: c.reserved,
+          shipped: c.shipped,
+        })),
+      ),
+    );
+  }
+  if (view.exceptions.length > 0) {
+    io.stdout.write('\nexceptions\n');
+    io.stdout.write(
+      formatTable(['exception_id', 'exception_type', 'severity', 'status', 'opened_at'], view.exceptions),
+    );
+  }
+}
+
+function printLine(io: CommandIo, line: LineExplanation, origin?: string): void {
+  const promise = line.promisedBy === null ? 'no promise' : `promised by ${dayText(line.promisedBy)}`;
+  io.stdout.write(
+    `\nline ${line.lineId}  sku ${line.sku}  ${line.outcome}: ${line.allocatedQty} of ${line.openQty} open units ` +
+      `(${line.onTimeQty} on time), ${promise}${origin ? `  [${origin}]` : ''}\n`,
+  );
+  for (const chosen of line.chosen) {
+    io.stdout.write(
+      `  → ${chosen.nodeId} × ${chosen.qty}: unit ${chosen.unitCost.toFixed(2)}, shipment ${chosen.shipmentFee.toFixed(2)}, ` +
+        `arrives ${dayText(chosen.eta)}${chosen.onTime ? '' : ' (late)'}\n`,
+    );
+  }
+  for (const reason of line.reasons) io.stdout.write(`  because ${reason}\n`);
+  if (line.candidates.length > 0) {
+    io.stdout.write(
+      formatTable(
+        [
+          'node_id',
+          'unit_cost',
+          'shipment_fee',
+          'transit_days',
+          'eta',
+          'on_time',
+          'available',
+          'capacity_left',
+        ],
+        line.candidates.map((c) => ({
+          node_id: c.nodeId,
+          unit_cost: c.unitCost,
+          shipment_fee: c.shipmentFee,
+          transit_days: c.transitDays,
+          eta: dayText(c.eta),
+          on_time: c.onTime,
+          available: c.availableUnits,
+          capacity_left: c.capacityLeft,
+        })),
+      ).replace(/^(?=.)/gm, '  '),
+    );
+  }
+  if (line.moreCandidates > 0) io.stdout.write(`  … and ${line.moreCandidates} more candidates\n`);
+  const excluded = Object.entries(line.excluded).filter(([, n]) => (n ?? 0) > 0);
+  if (excluded.length > 0) {
+    io.stdout.write(
+      `  not candidates: ${excluded.map(([reason, n]) => `${reason.replaceAll('_', ' ')} ${n}`).join(', ')}\n`,
+    );
+  }
+}
