@@ -2,11 +2,15 @@ import { parseArgs } from 'node:util';
 import { UserError } from '../warehouse/errors.ts';
 import { COMMON_OPTIONS, type Command, type CommandIo, helpText } from './command.ts';
 import { allocateCommand } from './commands/allocate.ts';
+import { availabilityCommand } from './commands/availability.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
+import { exceptionsCommand } from './commands/exceptions.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
+import { positionsCommand } from './commands/positions.ts';
+import { refreshCommand } from './commands/refresh.ts';
 import { rejectsCommand } from './commands/rejects.ts';
 import { serveCommand } from './commands/serve.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -19,6 +23,10 @@ export const COMMANDS: readonly Command[] = [
   sqlCommand,
   rejectsCommand,
   simulateCommand,
+  refreshCommand,
+  positionsCommand,
+  availabilityCommand,
+  exceptionsCommand,
   allocateCommand,
   statusCommand,
   checkCommand,
