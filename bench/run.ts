@@ -39,6 +39,21 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async (options) => (await import('./routing.ts')).benchRouting(options),
     defaultEvents: 6_000,
   },
+  'wrmsse-check': {
+    summary: 'recompute the official M5 WRMSSE (levels 1-9) of all 50 top teams',
+    run: async () => (await import('./wrmsse-check.ts')).benchWrmsseCheck(),
+    defaultEvents: 0,
+  },
+  'forecast-accuracy': {
+    summary: 'rolling-origin RMSSE on favorita and walmart-weekly vs seasonal naive and ETS',
+    run: async () => (await import('./forecast-accuracy.ts')).benchForecastAccuracy(),
+    defaultEvents: 0,
+  },
+  forecast: {
+    summary: 'train + 28-day forecast speed, scoring vs bare session.run',
+    run: async () => (await import('./forecast.ts')).benchForecast(),
+    defaultEvents: 0,
+  },
 };
 
 const { values, positionals } = parseArgs({

@@ -6,6 +6,7 @@ import { availabilityCommand } from './commands/availability.ts';
 import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exceptionsCommand } from './commands/exceptions.ts';
+import { forecastCommand } from './commands/forecast.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   availabilityCommand,
   exceptionsCommand,
   allocateCommand,
+  forecastCommand,
   statusCommand,
   checkCommand,
   serveCommand,
