@@ -54,6 +54,16 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async () => (await import('./forecast.ts')).benchForecast(),
     defaultEvents: 0,
   },
+  ledger: {
+    summary: 'full rebuild of inventory_positions from 10M events vs a bare SUM … FILTER … GROUP BY',
+    run: async (options) => (await import('./ledger.ts')).benchLedger(options),
+    defaultEvents: 10_000_000,
+  },
+  'ledger-incremental': {
+    summary: 'apply 10k new events (1% late) to a 10M-event warehouse vs the full rebuild',
+    run: async (options) => (await import('./ledger.ts')).benchLedgerIncremental(options),
+    defaultEvents: 10_000_000,
+  },
 };
 
 const { values, positionals } = parseArgs({
