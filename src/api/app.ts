@@ -5,6 +5,7 @@ import type { ApiContext } from './context.ts';
 import { HttpError, sendProblem } from './problem.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { ApiRouter, jsonBodyParser, textBodyParser } from './route.ts';
+import { registerAllocations } from './routes/allocations.ts';
 import { registerAtp } from './routes/atp.ts';
 import { registerAvailability } from './routes/availability.ts';
 import { registerDocs } from './routes/docs.ts';
@@ -136,10 +137,24 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
   registerAtp(api, ctx);
   registerExceptions(api, ctx);
   registerKpis(api, ctx);
+  registerAllocations(api, ctx);
   registerSql(api, ctx, options.sqlMaxRows);
   registerKeys(api, ctx);
   registerDocs(api);
   app.use('/api/v1', auth, api.router);
+  // A known path with a method it does not have: 405 with Allow, not 404.
+  app.use('/api/v1', (req, res, next) => {
+    const allowed = api.methodsFor(req.path);
+    if (allowed.length === 0) return next();
+    res.setHeader('Allow', allowed.join(', '));
+    next(
+      new HttpError(
+        405,
+        'method_not_allowed',
+        `${req.method} is not allowed on ${req.path}; use ${allowed.join(' or ')}.`,
+      ),
+    );
+  });
 
   app.use((req, _res, next) => {
     next(new HttpError(404, 'not_found', `No route ${req.method} ${req.path}.`));

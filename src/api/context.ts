@@ -27,6 +27,11 @@ export interface ApiContext {
   limits: ApiLimits;
   /** Runs `work` alone on the write connection (every write of the server goes through it). */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  /**
+   * The debounced operations pipeline (ledger refresh, then allocation) after ingest; null when the server
+   * runs without it. `flush()` runs what is pending now and waits for it.
+   */
+  operations: { notify(): void; flush(): Promise<void> } | null;
   /** Set when shutdown begins: new requests get 503. */
   draining: boolean;
 }

@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'docs:read',
   'recommendations:read',
   'recommendations:approve',
+  'allocations:run',
+  'orders:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,9 +49,19 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'kpis:read',
     'recommendations:read',
     'recommendations:approve',
+    'allocations:run',
+    'orders:read',
     'docs:read',
   ],
-  warehouse: ['events:write', 'inventory:read', 'exceptions:read', 'exceptions:write', 'docs:read'],
+  warehouse: [
+    'events:write',
+    'inventory:read',
+    'exceptions:read',
+    'exceptions:write',
+    'allocations:run',
+    'orders:read',
+    'docs:read',
+  ],
   finance: ['inventory:read', 'valuation:read', 'exceptions:read', 'kpis:read', 'docs:read'],
   analyst: [
     'inventory:read',
@@ -61,7 +73,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'recommendations:read',
     'docs:read',
   ],
-  integration: ['events:write', 'inventory:read', 'rejects:read', 'metrics:read', 'docs:read'],
+  integration: ['events:write', 'inventory:read', 'orders:read', 'rejects:read', 'metrics:read', 'docs:read'],
 };
 
 const GRANTS = new Map<Role, ReadonlySet<Permission>>(

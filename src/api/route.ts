@@ -62,6 +62,15 @@ export class ApiRouter {
     private readonly textBody: RequestHandler,
   ) {}
 
+  /** Methods registered for a path below the prefix (`/orders/o-1/allocation`), upper case; [] if none. */
+  methodsFor(path: string): string[] {
+    const methods = new Set<string>();
+    for (const spec of this.specs)
+      if (pathPattern(spec.path).test(path)) methods.add(spec.method.toUpperCase());
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  }
+
   route<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType>(spec: RouteSpec<Q, B, P>): void {
     this.specs.push(spec as unknown as RouteSpec);
     const label = `${this.prefix}${spec.path}`;
@@ -103,6 +112,22 @@ export class ApiRouter {
 }
 
 const EMPTY = z.strictObject({});
+
+const patterns = new Map<string, RegExp>();
+
+/** An express path with `:name` segments as a regular expression (our routes use no other syntax). */
+function pathPattern(path: string): RegExp {
+  let pattern = patterns.get(path);
+  if (!pattern) {
+    const source = path
+      .split('/')
+      .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('/');
+    pattern = new RegExp(`^${source}/?$`);
+    patterns.set(path, pattern);
+  }
+  return pattern;
+}
 
 function parse<T extends z.ZodType>(where: string, schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value);

@@ -1,8 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { AllocationScheduler } from '../allocation/scheduler.ts';
 import { HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { defaultPoolSize } from '../ingest/stage-pool.ts';
+import { ledgerLag } from '../ledger/refresh.ts';
+import { createOperationsScheduler } from '../operations/pipeline.ts';
 import { UserError } from '../warehouse/errors.ts';
 import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
@@ -32,6 +35,11 @@ export interface ServerOptions {
   readers?: number;
   /** How long shutdown waits for requests in flight before cutting connections. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * The operations pipeline after ingest (ledger refresh, then allocation), debounced. On by default: the
+   * server keeps positions, availability and allocations current without anyone running `retailos refresh`.
+   */
+  operations?: { enabled?: boolean; allocate?: boolean; debounceMs?: number; maxWaitMs?: number };
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -67,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const sqlLimits: SandboxLimits = { ...DEFAULT_SQL_LIMITS, ...options.sql };
   const warehouse = await Warehouse.open(options.dbPath, { settings: { ...SANDBOX_SETTINGS } });
   let context: ApiContext;
+  let operations: AllocationScheduler | undefined;
   try {
     const keys = new KeyRing();
     keys.replace(await listKeys(warehouse, false));
@@ -95,8 +104,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         metrics.eventsIngested.inc({ outcome: 'rejected' }, outcome.rejected);
         if (outcome.rejected > 0) metrics.rejects.inc({ source: 'http' }, outcome.rejected);
         metrics.ingestBatches.observe({}, seconds);
+        if (outcome.accepted > 0) operations?.notify();
       },
     });
+    if (options.operations?.enabled ?? true) {
+      operations = createOperationsScheduler(warehouse, {
+        exclusive,
+        debounceMs: options.operations?.debounceMs ?? 250,
+        maxWaitMs: options.operations?.maxWaitMs ?? 2_000,
+        pipeline: { allocate: options.operations?.allocate ?? true, trigger: 'server' },
+        onReport(report) {
+          if (report.ledger || report.allocation) {
+            logger.info(
+              {
+                seconds: Number(report.seconds.toFixed(3)),
+                ledgerEvents: report.ledger?.events ?? 0,
+                allocated: report.allocation?.landing?.accepted ?? 0,
+              },
+              'operations pipeline ran',
+            );
+          }
+        },
+        onError(error) {
+          logger.error({ err: error }, 'operations pipeline failed (will retry after the next batch)');
+        },
+      });
+    }
     context = {
       warehouse,
       readers: new ReaderPool(readerConnections),
@@ -107,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       logger,
       limits,
       exclusive,
+      operations: operations ?? null,
       draining: false,
     };
   } catch (error) {
@@ -149,6 +183,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
   } catch (error) {
     await ctx.ingest.drain();
+    await operations?.stop();
     ctx.readers.close();
     ctx.sandbox.close();
     loopDelay.disable();
@@ -163,6 +198,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, db: options.dbPath, keys: ctx.keys.size }, 'listening');
+  // Catch up with events landed while no server ran (a file ingest, a crash before the pipeline ran).
+  if (operations && (await ledgerLag(warehouse)).pendingEvents > 0) operations.notify();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -183,6 +220,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.closeAllConnections();
       await closed;
       await ctx.ingest.drain();
+      // The run in flight finishes; what is still pending is caught up at the next start.
+      await operations?.stop();
       await ctx.exclusive(async () => {});
       ctx.readers.close();
       ctx.sandbox.close();

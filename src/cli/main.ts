@@ -14,6 +14,7 @@ import { positionsCommand } from './commands/positions.ts';
 import { refreshCommand } from './commands/refresh.ts';
 import { rejectsCommand } from './commands/rejects.ts';
 import { serveCommand } from './commands/serve.ts';
+import { settingsCommand } from './commands/settings.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { statusCommand } from './commands/status.ts';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   rejectsCommand,
   simulateCommand,
   refreshCommand,
+  settingsCommand,
   positionsCommand,
   availabilityCommand,
   exceptionsCommand,

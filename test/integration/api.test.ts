@@ -82,6 +82,8 @@ const SAMPLES: Record<string, { route: string; body?: unknown }> = {
   'get /api/v1/atp': { route: '/api/v1/atp?sku=SKU-1' },
   'get /api/v1/exceptions': { route: '/api/v1/exceptions' },
   'get /api/v1/kpis': { route: '/api/v1/kpis' },
+  'post /api/v1/allocations/run': { route: '/api/v1/allocations/run', body: { dry_run: true } },
+  'get /api/v1/orders/:order_id/allocation': { route: '/api/v1/orders/NO-SUCH-ORDER/allocation' },
   'post /api/v1/sql': { route: '/api/v1/sql', body: { sql: 'SELECT 1 AS one' } },
   'get /api/v1/keys': { route: '/api/v1/keys' },
   'post /api/v1/keys': { route: '/api/v1/keys', body: { role: 'analyst', name: 'made in the authz test' } },

@@ -37,6 +37,16 @@ describe('npm start path: demo --serve', () => {
     const withoutKey = await fetch(`${url}/api/v1/rejects`);
     expect(withoutKey.status).toBe(401);
 
+    // The demo applied its events to the ledger before serving: positions are there at once.
+    expect(stdout).toMatch(/Ledger: [\d,]+ events applied/);
+    expect(stdout).toContain('Business clock pinned to');
+    const positions = await fetch(`${url}/api/v1/positions?limit=5`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(positions.status).toBe(200);
+    const body = (await positions.json()) as { data: { on_hand: number }[] };
+    expect(body.data.length).toBeGreaterThan(0);
+
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createKey, listKeys } from '../../api/keys.ts';
 import { resolveSources } from '../../ingest/sources.ts';
+import { runPipeline } from '../../operations/pipeline.ts';
 import { DEFAULT_SEED } from '../../sim/params.ts';
 import { isSimulationOf, readManifest, simulate } from '../../sim/simulate.ts';
 import { PROJECT_ROOT, resolveDbPath } from '../../warehouse/config.ts';
@@ -75,6 +76,18 @@ export const demoCommand: Command = {
           `The ${expectedRejects} rejected rows are simulated faults, rejected on purpose: retailos rejects list\n`,
         );
       }
+      await pinBusinessClock(warehouse, io);
+      io.stdout.write('Applying the events to the ledger and allocating open orders …\n');
+      const pipeline = await runPipeline(warehouse, { trigger: 'demo' });
+      const stats = pipeline.allocation?.result?.stats;
+      io.stdout.write(
+        `Ledger: ${formatCount(pipeline.ledger?.events ?? 0)} events applied; allocator: ` +
+          (stats
+            ? `${formatCount(stats.lines)} open lines, ${formatCount(stats.unitsAllocated)} units allocated, ` +
+              `${formatCount(stats.unitsBackordered)} backordered`
+            : 'nothing new to allocate') +
+          ` (${pipeline.seconds.toFixed(1)} s).\n`,
+      );
     } finally {
       await warehouse.close();
     }
@@ -89,6 +102,24 @@ export const demoCommand: Command = {
     return serveCommand.run({ values: { db: args.values.db, port: args.values.port }, positionals: [] }, io);
   },
 };
+
+/**
+ * The demo retailer lives in simulated time: its "now" is its last event, not today's wall clock (against
+ * which every order would be overdue and every KPI window empty). Pinned once; a clock set by hand is kept.
+ */
+async function pinBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<void> {
+  const row = await warehouse.one<{ clock: string; last: Date | null }>(
+    `SELECT (SELECT value FROM ledger_settings WHERE key = 'clock') AS clock,
+            (SELECT max(occurred_at) FROM event_log) AS last`,
+  );
+  if (!row || row.clock !== '' || row.last === null) return;
+  const clock = row.last.toISOString();
+  await warehouse.run("UPDATE ledger_settings SET value = $clock WHERE key = 'clock'", { clock });
+  io.stdout.write(
+    `Business clock pinned to ${clock} (the simulation's last event); ` +
+      `to follow the wall clock: retailos settings clock ''\n`,
+  );
+}
 
 const DEMO_KEY_NAME = 'demo';
 
