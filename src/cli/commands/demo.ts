@@ -112,7 +112,7 @@ async function pinBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<vo
     `SELECT (SELECT value FROM ledger_settings WHERE key = 'clock') AS clock,
             (SELECT max(occurred_at) FROM event_log) AS last`,
   );
-  if (!row || row.clock !== '' || row.last === null) return;
+  if (row?.clock !== '' || !row.last) return;
   const clock = row.last.toISOString();
   await warehouse.run("UPDATE ledger_settings SET value = $clock WHERE key = 'clock'", { clock });
   io.stdout.write(

@@ -45,7 +45,10 @@ export const settingsCommand: Command = {
       }
       if (value !== undefined) {
         validate(key!, value);
-        await warehouse.run('UPDATE ledger_settings SET value = $value WHERE key = $key', { key: key!, value });
+        await warehouse.run('UPDATE ledger_settings SET value = $value WHERE key = $key', {
+          key: key!,
+          value,
+        });
         io.stdout.write(`${key} = ${value === '' ? "'' (wall clock)" : value}\n`);
         return 0;
       }
