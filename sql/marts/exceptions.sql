@@ -1,7 +1,9 @@
--- grain: one row per exception: exception_id unique (a stable hash of its type, keys and opening).
--- The contract's read model (EVENTS.md): derived from the ledger on every read, so it always agrees with it
--- and depends only on the set of events (and the business clock, ledger_config.clock). Workflow status comes
--- from exception_status (absent = open). Types:
+-- grain: one row per exception: exception_id unique.
+-- The contract's read model (EVENTS.md), and the exception queue of the workflow (docs/workflow.md).
+-- Conditions are derived on every read (they always agree with the ledger and depend only on the set of
+-- events and the business clock, ledger_config.clock); workflow state (owner, assignee, escalation, status,
+-- resolution) is folded from the workflow events of event_log (exception_opened, _acknowledged, _assigned,
+-- _escalated, _resolved, _reopened), so replaying the log reproduces it. Conditions:
 --   oversell           available < 0 at a node (opened: when the current negative stretch began)
 --   negative_stock     a bucket (or in_transit) < 0 (opened: likewise)
 --   inventory_mismatch a cycle-count variance beyond tolerance: |variance| > max(count_tolerance_units,
@@ -10,6 +12,13 @@
 --   po_overdue         an open purchase quantity after its expected date
 --   unknown_reference  an sku or node named by ledger events but never upserted (the events are kept)
 --   master_data        an item without cost or price; a can_ship node without lanes
+--   backorder, promise_at_risk, substitution_offered
+--                      the allocator's open exceptions (allocation_exceptions, docs/allocation.md)
+--   fulfilment_hold    an order held for a high-risk approval (fulfilment_holds, migration 0080)
+-- Identity: exception_id is a stable hash of the type, keys and opening time (an episode keeps its id);
+-- condition_key is the same without the opening time. A condition whose workflow exception is not resolved
+-- keeps that exception's id and state even if its opening time moves (a late event): deduplication.
+-- A tracked exception whose condition is gone stays listed (condition_active = false) with its state.
 WITH cfg AS (SELECT * FROM ledger_config),
 neg_available AS (
   SELECT sku, node_id, sellable, reserved, available FROM inventory_positions WHERE available < 0
@@ -137,6 +146,30 @@ master_data AS (
   FROM stg_nodes n
   WHERE n.can_ship AND n.node_id NOT IN (SELECT node_id FROM stg_lanes)
 ),
+-- only the orders exceptions name: parsing every order's lines is the expensive part of this model
+order_lines AS MATERIALIZED (
+  SELECT order_id, line_id, sku, qty, unit_price FROM ledger_order_lines
+  WHERE order_id IN (SELECT order_id FROM allocation_exceptions WHERE status = 'open'
+                     UNION ALL SELECT order_id FROM fulfilment_holds WHERE status = 'held')
+),
+allocator AS (
+  SELECT a.exception_type, a.severity, a.sku, a.node_id, a.order_id, a.line_id, a.po_id, NULL AS transfer_id,
+         NULL AS event_id, a.opened_at,
+         coalesce((a.detail->>'late_units'), (a.detail->>'backordered_units'), (a.detail->>'units'))::BIGINT AS qty,
+         NULL::DECIMAL(38, 2) AS value,
+         json_merge_patch(a.detail, json_object('line_id', a.line_id, 'allocator_exception_id', a.exception_id))::VARCHAR
+           AS detail
+  FROM allocation_exceptions a
+  WHERE a.status = 'open'
+),
+holds AS (
+  SELECT 'fulfilment_hold' AS exception_type, 'high' AS severity, NULL AS sku, NULL AS node_id, h.order_id,
+         NULL AS line_id, NULL AS po_id, NULL AS transfer_id, NULL AS event_id, h.held_at AS opened_at,
+         NULL::BIGINT AS qty, NULL::DECIMAL(38, 2) AS value,
+         json_object('request_id', h.request_id, 'reason', 'high-risk order awaiting approval')::VARCHAR AS detail
+  FROM fulfilment_holds h
+  WHERE h.status = 'held'
+),
 found AS (
   SELECT * FROM oversell
   UNION ALL BY NAME SELECT * FROM negative_stock
@@ -145,20 +178,134 @@ found AS (
   UNION ALL BY NAME SELECT * FROM po_overdue
   UNION ALL BY NAME SELECT * FROM unknown_reference
   UNION ALL BY NAME SELECT * FROM master_data
+  UNION ALL BY NAME SELECT * FROM allocator
+  UNION ALL BY NAME SELECT * FROM holds
 ),
-identified AS (
-  SELECT md5(concat_ws('|', exception_type, coalesce(sku, ''), coalesce(node_id, ''), coalesce(po_id, ''),
-                       coalesce(transfer_id, ''), coalesce(event_id, ''),
-                       coalesce(json_extract_string(detail, '$.bucket'), ''),
-                       coalesce(json_extract_string(detail, '$.kind'), ''),
-                       coalesce(strftime(opened_at, '%Y-%m-%dT%H:%M:%S.%fZ'), ''))) AS exception_id,
+keyed AS (
+  SELECT concat_ws('|', exception_type, coalesce(sku, ''), coalesce(node_id, ''), coalesce(po_id, ''),
+                   coalesce(transfer_id, ''), coalesce(event_id, ''),
+                   coalesce(json_extract_string(detail, '$.bucket'), ''),
+                   coalesce(json_extract_string(detail, '$.kind'), ''),
+                   -- order keys only for the types that have them, so ledger ids stay as they were
+                   CASE WHEN order_id IS NOT NULL THEN concat(order_id, '|', coalesce(line_id, '')) END) AS keys,
          *
   FROM found
 ),
-workflow AS (
+identified AS MATERIALIZED (
+  SELECT md5(concat_ws('|', keys, coalesce(strftime(opened_at, '%Y-%m-%dT%H:%M:%S.%fZ'), ''))) AS exception_id,
+         md5(keys) AS condition_key,
+         * EXCLUDE (keys)
+  FROM keyed
+),
+-- customer orders holding reservations on an oversold sku × node (the promises an oversell puts at risk)
+open_claims AS (
+  SELECT sku, node_id, count(*) AS open_orders
+  FROM (SELECT r.sku, r.node_id, r.order_id
+        FROM ledger_reservations r SEMI JOIN neg_available n ON n.sku = r.sku AND n.node_id = r.node_id
+        GROUP BY ALL HAVING sum(r.qty) > 0)
+  GROUP BY ALL
+),
+impact AS (
+  SELECT i.exception_id,
+         CAST(CASE
+           WHEN i.exception_type IN ('backorder', 'promise_at_risk', 'substitution_offered')
+             THEN coalesce(i.qty, l.qty) * l.unit_price
+           WHEN i.exception_type = 'fulfilment_hold' THEN v.order_value
+           WHEN i.exception_type IN ('oversell', 'negative_stock', 'inventory_mismatch', 'transfer_overdue',
+                                     'po_overdue')
+             THEN abs(coalesce(i.qty, 0)) * coalesce(it.list_price, 0)
+           ELSE 0 END AS DECIMAL(18, 2)) AS revenue_at_risk,
+         CASE
+           WHEN i.order_id IS NOT NULL THEN 1
+           WHEN i.exception_type = 'oversell' THEN coalesce(c.open_orders, 0)
+           ELSE 0 END::BIGINT AS promises_affected
+  FROM identified i
+  LEFT JOIN order_lines l ON l.order_id = i.order_id AND l.line_id = i.line_id
+  LEFT JOIN (SELECT order_id, sum(qty * unit_price) AS order_value FROM order_lines GROUP BY ALL) v
+    ON v.order_id = i.order_id AND i.exception_type = 'fulfilment_hold'
+  LEFT JOIN stg_items it ON it.sku = i.sku
+  LEFT JOIN open_claims c ON c.sku = i.sku AND c.node_id = i.node_id AND i.exception_type = 'oversell'
+),
+-- each workflow event's JSON is parsed once (one multi-path extraction), not once per field
+wf_events AS (
+  SELECT seq, type, occurred_at, f[1] AS exception_id, f[2] AS note, f[3] AS assignee, f[4] AS to_role,
+         f[5]::INTEGER AS level, f[6] AS resolution_code,
+         CASE WHEN type = 'exception_opened' THEN payload END AS payload
+  FROM (SELECT seq, type, occurred_at, payload,
+               json_extract_string(payload, ['$.exception_id', '$.note', '$.assignee', '$.to_role', '$.level',
+                                             '$.resolution_code']) AS f
+        FROM event_log
+        WHERE type IN ('exception_opened', 'exception_acknowledged', 'exception_assigned', 'exception_escalated',
+                       'exception_resolved', 'exception_reopened'))
+),
+wf AS (
+  SELECT exception_id,
+         arg_min(payload, (occurred_at, seq)) FILTER (WHERE type = 'exception_opened') AS opened,
+         arg_max(CASE type WHEN 'exception_acknowledged' THEN 'acknowledged' WHEN 'exception_resolved' THEN 'resolved'
+                           ELSE 'open' END, (occurred_at, seq))
+           FILTER (WHERE type IN ('exception_opened', 'exception_acknowledged', 'exception_resolved',
+                                  'exception_reopened')) AS status,
+         arg_max(note, (occurred_at, seq)) FILTER (WHERE note IS NOT NULL) AS note,
+         arg_max(assignee, (occurred_at, seq)) FILTER (WHERE type = 'exception_assigned') AS assignee,
+         arg_max(to_role, (occurred_at, seq)) FILTER (WHERE type = 'exception_escalated') AS escalated_to,
+         max(level) FILTER (WHERE type = 'exception_escalated') AS escalation_level,
+         max(occurred_at) FILTER (WHERE type = 'exception_escalated') AS last_escalated_at,
+         arg_max(occurred_at, (occurred_at, seq)) FILTER (WHERE type = 'exception_acknowledged') AS acknowledged_at,
+         arg_max(occurred_at, (occurred_at, seq)) FILTER (WHERE type = 'exception_resolved') AS resolved_at,
+         arg_max(resolution_code, (occurred_at, seq)) FILTER (WHERE type = 'exception_resolved') AS resolution_code,
+         max(occurred_at) AS last_action_at
+  FROM wf_events
+  GROUP BY exception_id
+),
+tracked AS MATERIALIZED (
+  SELECT w.* EXCLUDE (opened), o[1] AS condition_key, o[2] AS o_type, o[3] AS o_severity, o[4] AS o_sku,
+         o[5] AS o_node_id, o[6] AS o_order_id, o[7] AS o_line_id, o[8] AS o_po_id, o[9] AS o_transfer_id,
+         o[10] AS o_opened_at, o[11] AS o_revenue_at_risk, o[12] AS o_promises_affected, o[13] AS o_owner_role,
+         o[14] AS o_sla_hours, (w.opened->'detail'->'condition')::VARCHAR AS o_detail
+  FROM (SELECT *, json_extract_string(opened, ['$.condition_key', '$.exception_type', '$.severity', '$.sku',
+                                               '$.node_id', '$.order_id', '$.line_id', '$.po_id', '$.transfer_id',
+                                               '$.detail.opened_at', '$.revenue_at_risk', '$.promises_affected',
+                                               '$.owner_role', '$.sla_hours']) AS o
+        FROM wf WHERE opened IS NOT NULL) w
+),
+legacy AS (
   SELECT exception_id, arg_max(status, updated_at) AS status, arg_max(note, updated_at) AS note
   FROM exception_status GROUP BY exception_id
+),
+live AS MATERIALIZED (
+  SELECT coalesce(t.exception_id, i.exception_id) AS exception_id, i.*  EXCLUDE (exception_id),
+         i.exception_id AS source_id, t.exception_id AS tracked_id
+  FROM identified i
+  LEFT JOIN tracked t
+    ON t.condition_key = i.condition_key
+   AND (t.exception_id = i.exception_id OR t.status <> 'resolved')
+  QUALIFY row_number() OVER (PARTITION BY i.exception_id
+                             ORDER BY (t.exception_id = i.exception_id) DESC NULLS LAST, t.last_action_at DESC) = 1
+),
+gone AS (
+  SELECT t.exception_id, t.o_type AS exception_type, t.o_severity AS severity, t.o_sku AS sku,
+         t.o_node_id AS node_id, t.o_order_id AS order_id, t.o_line_id AS line_id, t.o_po_id AS po_id,
+         t.o_transfer_id AS transfer_id, NULL AS event_id, CAST(t.o_opened_at AS TIMESTAMPTZ) AS opened_at,
+         t.o_detail AS detail, NULL::BIGINT AS qty, NULL::DECIMAL(38, 2) AS value,
+         t.condition_key, t.exception_id AS source_id, t.exception_id AS tracked_id
+  FROM tracked t
+  WHERE t.exception_id NOT IN (SELECT tracked_id FROM live WHERE tracked_id IS NOT NULL)
 )
-SELECT i.exception_id, i.exception_type, i.severity, i.sku, i.node_id, i.order_id, i.po_id, i.transfer_id,
-       i.event_id, i.opened_at, coalesce(w.status, 'open') AS status, i.detail, i.qty, i.value, w.note
-FROM identified i LEFT JOIN workflow w USING (exception_id)
+SELECT x.exception_id, x.exception_type, x.severity, x.sku, x.node_id, x.order_id, x.po_id, x.transfer_id,
+       x.event_id, x.opened_at, coalesce(t.status, g.status, 'open') AS status, x.detail, x.qty, x.value,
+       coalesce(t.note, g.note) AS note,
+       x.line_id, x.condition_key, x.source_id, x.live AS condition_active, t.exception_id IS NOT NULL AS tracked,
+       coalesce(m.revenue_at_risk, CAST(t.o_revenue_at_risk AS DECIMAL(18, 2)), 0) AS revenue_at_risk,
+       coalesce(m.promises_affected, t.o_promises_affected::BIGINT, 0) AS promises_affected,
+       coalesce(t.escalated_to, t.o_owner_role) AS owner_role,
+       CAST(t.o_sla_hours AS DOUBLE) AS sla_hours,
+       t.assignee, coalesce(t.escalation_level, 0) AS escalation_level, t.last_escalated_at,
+       t.acknowledged_at, t.resolved_at, t.resolution_code, t.last_action_at
+FROM (
+  SELECT *, true AS live FROM live
+  UNION ALL BY NAME
+  SELECT *, false AS live FROM gone
+) x
+LEFT JOIN tracked t ON t.exception_id = x.tracked_id
+LEFT JOIN legacy g ON g.exception_id = x.source_id
+LEFT JOIN impact m ON m.exception_id = x.source_id

@@ -12,6 +12,7 @@ import {
   type EventType,
 } from './events.ts';
 import { describeValue } from './primitives.ts';
+import { WORKFLOW_EVENT_SCHEMAS } from './workflow-events.ts';
 
 export interface ValidationIssue {
   /** Dotted path of the offending field (`lines.0.qty`, `occurred_at`); `''` for the event itself. */
@@ -31,10 +32,9 @@ type AnyEventSchema = (typeof EVENT_SCHEMAS)[EventType];
  * returned unchanged, so results never differ from `EVENT_SCHEMAS[type].safeParse`.
  */
 const SCHEMAS: ReadonlyMap<string, AnyEventSchema> = new Map(
-  (Object.entries(EVENT_SCHEMAS) as [EventType, AnyEventSchema][]).map(([type, schema]) => [
-    type,
-    z.compile(schema),
-  ]),
+  (Object.entries({ ...EVENT_SCHEMAS, ...WORKFLOW_EVENT_SCHEMAS }) as [EventType, AnyEventSchema][]).map(
+    ([type, schema]) => [type, z.compile(schema)],
+  ),
 );
 
 const EXPECTED_TYPES = `expected one of: ${EVENT_TYPES.join(', ')}`;

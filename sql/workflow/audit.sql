@@ -1,0 +1,37 @@
+-- grain: one row per event in the history of one subject, in ledger order (business time, then arrival).
+-- $kind: sku_node ($id = sku, $node = node) | order | po | exception | approval
+-- Besides the subject's own events: the workflow events on its exceptions and approval requests.
+WITH own AS (
+  SELECT seq, event_id, type, occurred_at, received_at, source, actor, payload
+  FROM event_log
+  WHERE CASE $kind::VARCHAR
+          WHEN 'sku_node' THEN (payload->>'sku') = $id::VARCHAR
+                               AND $node::VARCHAR IN ((payload->>'node_id'), (payload->>'from_node_id'),
+                                                      (payload->>'to_node_id'))
+          WHEN 'order' THEN (payload->>'order_id') = $id::VARCHAR
+          WHEN 'po' THEN (payload->>'po_id') = $id::VARCHAR
+                         OR (type = 'approval_requested' AND (payload->'action'->'po'->>'po_id') = $id::VARCHAR)
+          WHEN 'exception' THEN (payload->>'exception_id') = $id::VARCHAR
+          WHEN 'approval' THEN (payload->>'request_id') = $id::VARCHAR OR event_id = 'wf-act-' || $id::VARCHAR
+          ELSE false
+        END
+),
+exceptions AS (
+  SELECT DISTINCT (payload->>'exception_id') AS exception_id FROM own WHERE type = 'exception_opened'
+),
+requests AS (
+  SELECT DISTINCT (payload->>'request_id') AS request_id FROM own WHERE type = 'approval_requested'
+),
+related AS (
+  SELECT e.seq, e.event_id, e.type, e.occurred_at, e.received_at, e.source, e.actor, e.payload
+  FROM event_log e
+  WHERE e.type IN ('exception_acknowledged', 'exception_assigned', 'exception_escalated', 'exception_resolved',
+                   'exception_reopened', 'approval_decided', 'approval_cancelled')
+    AND ((e.payload->>'exception_id') IN (SELECT exception_id FROM exceptions)
+         OR (e.payload->>'request_id') IN (SELECT request_id FROM requests)
+         OR e.event_id IN (SELECT 'wf-act-' || request_id FROM requests))
+)
+SELECT seq, event_id, type, occurred_at, received_at, source, actor, payload
+FROM (SELECT * FROM own UNION SELECT * FROM related)
+ORDER BY occurred_at, seq
+LIMIT $limit::BIGINT

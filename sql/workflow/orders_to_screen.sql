@@ -1,0 +1,24 @@
+-- grain: one row per order that may be high risk and has not been screened (no approval request names it)
+-- and is not cancelled whole. The rules themselves are applied again in TypeScript (src/workflow/policy.ts);
+-- this query only narrows the candidates with the same thresholds.
+-- params: $value_above, $line_qty_above, $new_region_express
+WITH orders AS (
+  SELECT order_id, any_value(channel_id) AS channel_id, any_value(service_level) AS service_level,
+         any_value(ship_to_region) AS ship_to_region, any_value(placed_at) AS placed_at,
+         any_value(placed_seq) AS placed_seq, sum(qty * unit_price) AS value, max(qty) AS max_line_qty
+  FROM ledger_order_lines
+  GROUP BY order_id
+),
+flagged AS (
+  SELECT o.*,
+         row_number() OVER (PARTITION BY ship_to_region ORDER BY placed_at, placed_seq) = 1 AS new_region
+  FROM orders o
+)
+SELECT order_id, channel_id, service_level, ship_to_region, placed_at, value, max_line_qty, new_region
+FROM flagged
+WHERE (value > $value_above OR max_line_qty > $line_qty_above
+       OR ($new_region_express AND service_level = 'express' AND new_region))
+  AND order_id NOT IN (SELECT order_id FROM workflow_approvals WHERE order_id IS NOT NULL)
+  AND order_id NOT IN (SELECT (payload->>'order_id') FROM event_log
+                       WHERE type = 'order_cancelled' AND (payload->>'line_id') IS NULL)
+ORDER BY placed_at, order_id

@@ -1,0 +1,219 @@
+/**
+ * The workflow CLI on the hand-written demo retailer: exceptions list/ack/assign/resolve, approvals
+ * request/approve/reject, returns list/grade — each a real warehouse file opened by the command.
+ */
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { COMMON_OPTIONS, type Command } from '../../src/cli/command.ts';
+import { approvalsCommand } from '../../src/cli/commands/approvals.ts';
+import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
+import { returnsCommand } from '../../src/cli/commands/returns.ts';
+import { refreshLedger } from '../../src/ledger/refresh.ts';
+import { UserError } from '../../src/warehouse/errors.ts';
+import { Warehouse } from '../../src/warehouse/warehouse.ts';
+import { ingest, REPO_ROOT, STACK_FRAME, toJsonl, useTempDir } from '../helpers/retailos.ts';
+
+const tmp = useTempDir();
+const DEMO = path.join(REPO_ROOT, 'data', 'demo');
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+async function run(
+  command: Command,
+  argv: string[],
+): Promise<{ status: number; stdout: string; stderr: string }> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  let status: number;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, ...COMMON_OPTIONS },
+      allowPositionals: true,
+      strict: true,
+    });
+    status = await command.run({ values, positionals }, { stdout, stderr, env: { USER: 'tester' } });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    stderr.write(`retailos ${command.name}: ${error.message}\n`);
+    status = error.exitCode;
+  }
+  return { status, stdout: stdout.text, stderr: stderr.text };
+}
+
+describe('workflow CLI', () => {
+  it('exceptions, approvals and returns from the command line', async () => {
+    const db = tmp.join('demo.duckdb');
+    const extra = tmp.write(
+      'extra.jsonl',
+      toJsonl([
+        {
+          event_id: 'cli-ret-1',
+          type: 'return_received',
+          occurred_at: '2025-03-01T10:00:00Z',
+          return_id: 'RMA-CLI',
+          node_id: 'RC-01',
+          sku: 'SKU-APP-001',
+          qty: 2,
+          reason: 'too big',
+        },
+      ]),
+    );
+    const warehouse = await Warehouse.open(db);
+    await ingest(warehouse, [DEMO, extra]);
+    await refreshLedger(warehouse);
+    await warehouse.close();
+    const withDb = (argv: string[]) => [...argv, '--db', db];
+
+    // exceptions: list syncs (with a fake clock) and orders by priority
+    const listed = await run(
+      exceptionsCommand,
+      withDb(['list', '--format', 'json', '--now', '2025-03-02T00:00:00Z']),
+    );
+    expect(listed.status, listed.stderr).toBe(0);
+    const items = JSON.parse(listed.stdout) as {
+      exception_id: string;
+      priority: number;
+      tracked: boolean;
+      owner_role: string;
+    }[];
+    expect(items.length).toBeGreaterThan(0);
+    expect(items.every((item) => item.tracked)).toBe(true);
+    const priorities = items.map((item) => item.priority);
+    expect(priorities).toEqual([...priorities].sort((a, b) => b - a));
+    const target = items.find((item) => item.owner_role !== 'admin') ?? items[0]!;
+    const ack = await run(
+      exceptionsCommand,
+      withDb([
+        'ack',
+        target.exception_id,
+        '--actor',
+        'pia',
+        '--role',
+        'admin',
+        '--at',
+        '2025-03-02T01:00:00Z',
+      ]),
+    );
+    expect(ack.stdout).toBe(`Exception ${target.exception_id} is now acknowledged.\n`);
+    const again = await run(
+      exceptionsCommand,
+      withDb(['ack', target.exception_id, '--at', '2025-03-02T02:00:00Z']),
+    );
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/Cannot acknowledge exception .*: it is acknowledged/);
+    expect(again.stderr).not.toMatch(STACK_FRAME);
+    const assign = await run(
+      exceptionsCommand,
+      withDb(['assign', target.exception_id, '--to', 'sam', '--at', '2025-03-02T03:00:00Z']),
+    );
+    expect(assign.status, assign.stderr).toBe(0);
+    const resolve = await run(
+      exceptionsCommand,
+      withDb([
+        'resolve',
+        target.exception_id,
+        '--code',
+        'false_alarm',
+        '--note',
+        'checked',
+        '--at',
+        '2025-03-02T04:00:00Z',
+      ]),
+    );
+    expect(resolve.stdout).toContain('is now resolved');
+    const resolved = JSON.parse(
+      (
+        await run(
+          exceptionsCommand,
+          withDb(['list', '--status', 'resolved', '--no-sync', '--format', 'json']),
+        )
+      ).stdout,
+    ) as { exception_id: string; assignee: string; resolution_code: string }[];
+    expect(resolved).toMatchObject([
+      { exception_id: target.exception_id, assignee: 'sam', resolution_code: 'false_alarm' },
+    ]);
+    expect((await run(exceptionsCommand, withDb(['resolve', 'nope']))).stderr).toMatch(/No exception nope/);
+    expect((await run(exceptionsCommand, withDb(['frobnicate']))).stderr).toMatch(
+      /Unknown action "frobnicate"/,
+    );
+
+    // approvals: a request from a file, a planner's approval within limits
+    const request = tmp.write(
+      'po.json',
+      JSON.stringify({
+        kind: 'purchase_order',
+        action: {
+          type: 'po_created',
+          po: {
+            po_id: 'PO-CLI',
+            supplier_id: 'SUP-NORTHWIND',
+            node_id: 'DC-EAST',
+            expected_at: '2025-03-10',
+            lines: [{ line_id: '1', sku: 'SKU-APP-001', qty: 1000, unit_cost: 12 }],
+          },
+        },
+        recommendation: { source: 'cli test' },
+      }),
+    );
+    const asked = await run(
+      approvalsCommand,
+      withDb(['request', '--file', request, '--actor', 'rita', '--at', '2025-03-02T00:00:00Z']),
+    );
+    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase_order 12000 is pending (0/1 approvals');
+    const own = await run(
+      approvalsCommand,
+      withDb(['approve', 'apr-po-PO-CLI', '--reason', 'ok', '--actor', 'rita', '--role', 'planner']),
+    );
+    expect(own.stderr).toMatch(/segregation of duties/);
+    expect(
+      (await run(approvalsCommand, withDb(['approve', 'apr-po-PO-CLI', '--actor', 'pia']))).stderr,
+    ).toMatch(/--reason/);
+    const approved = await run(
+      approvalsCommand,
+      withDb([
+        'approve',
+        'apr-po-PO-CLI',
+        '--reason',
+        'spring',
+        '--actor',
+        'pia',
+        '--role',
+        'planner',
+        '--at',
+        '2025-03-02T01:00:00Z',
+      ]),
+    );
+    expect(approved.stdout).toContain('is approved (1/1 approvals');
+    expect(approved.stdout).toContain('events: wf-act-apr-po-PO-CLI');
+    const table = await run(approvalsCommand, withDb(['list', '--status', 'approved', '--format', 'json']));
+    expect(JSON.parse(table.stdout)).toMatchObject([{ request_id: 'apr-po-PO-CLI', requested_by: 'rita' }]);
+
+    // returns: the ungraded queue, grading by condition
+    const queue = JSON.parse((await run(returnsCommand, withDb(['list', '--format', 'json']))).stdout) as {
+      return_id: string;
+    }[];
+    expect(queue.map((row) => row.return_id)).toContain('RMA-CLI');
+    const graded = await run(
+      returnsCommand,
+      withDb(['grade', 'RMA-CLI', '--condition', 'opened', '--qty', '1', '--at', '2025-03-02T00:00:00Z']),
+    );
+    expect(graded.stdout).toBe(
+      'Return RMA-CLI: 1 × SKU-APP-001 at RC-01 graded B, restock (1 left to grade).\n',
+    );
+    const bad = await run(returnsCommand, withDb(['grade', 'RMA-CLI', '--condition', 'soggy']));
+    expect(bad.stderr).toMatch(/Unknown condition "soggy"/);
+    const recovery = await run(returnsCommand, withDb(['recovery', '--format', 'csv']));
+    expect(recovery.stdout.split('\n')[0]).toBe(
+      'disposition,returns,units,cost_value,recovery_rate,recovery_value',
+    );
+  });
+});
