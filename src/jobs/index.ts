@@ -1,0 +1,3 @@
+export { type JobsContext, persistentHooks, standardJobs } from './registry.ts';
+export type { Job, JobContext, JobRun, JobStatus, Scheduler, SchedulerDeps } from './scheduler.ts';
+export { createScheduler } from './scheduler.ts';
