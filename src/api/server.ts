@@ -4,7 +4,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AllocationScheduler } from '../allocation/scheduler.ts';
 import { HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { defaultPoolSize } from '../ingest/stage-pool.ts';
+import { createScheduler, persistentHooks, type Scheduler } from '../jobs/index.ts';
 import { ledgerLag } from '../ledger/refresh.ts';
+import { serverJobs } from '../operations/jobs.ts';
 import { createOperationsScheduler } from '../operations/pipeline.ts';
 import { UserError } from '../warehouse/errors.ts';
 import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
@@ -40,6 +42,11 @@ export interface ServerOptions {
    * server keeps positions, availability and allocations current without anyone running `retailos refresh`.
    */
   operations?: { enabled?: boolean; allocate?: boolean; debounceMs?: number; maxWaitMs?: number };
+  /**
+   * The scheduled jobs (src/operations/jobs.ts: forecasting, replenishment, anomaly detection, alerts,
+   * workflow sync, the pipeline as a safety net) on their cron schedules. On by default.
+   */
+  jobs?: { enabled?: boolean };
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -58,6 +65,8 @@ export interface RunningServer {
   context: ApiContext;
   /** Every /api/v1 operation: method, express path and the permission it needs. */
   routes: { method: string; path: string; permission: string }[];
+  /** The scheduled jobs (null when started without them). */
+  jobs: Scheduler | null;
   /** Graceful stop: refuse new requests, finish those in flight, land what is queued, close DuckDB. */
   close(): Promise<void>;
 }
@@ -76,6 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const warehouse = await Warehouse.open(options.dbPath, { settings: { ...SANDBOX_SETTINGS } });
   let context: ApiContext;
   let operations: AllocationScheduler | undefined;
+  let scheduler: Scheduler | undefined;
   try {
     const keys = new KeyRing();
     keys.replace(await listKeys(warehouse, false));
@@ -127,6 +137,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         },
         onError(error) {
           logger.error({ err: error }, 'operations pipeline failed (will retry after the next batch)');
+        },
+      });
+    }
+    if (options.jobs?.enabled ?? true) {
+      const { jobs, context: jobsContext } = serverJobs({ warehouse, exclusive, metrics });
+      const hooks = persistentHooks(jobsContext);
+      scheduler = createScheduler(jobs, {
+        ...hooks,
+        onRun: async (run) => {
+          await hooks.onRun?.(run);
+          if (run.status === 'failed' || run.status === 'timed_out')
+            logger.error({ job: run.job_id, status: run.status, error: run.error }, 'scheduled job failed');
         },
       });
     }
@@ -200,6 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   logger.info({ url, db: options.dbPath, keys: ctx.keys.size }, 'listening');
   // Catch up with events landed while no server ran (a file ingest, a crash before the pipeline ran).
   if (operations && (await ledgerLag(warehouse)).pendingEvents > 0) operations.notify();
+  scheduler?.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -220,7 +243,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.closeAllConnections();
       await closed;
       await ctx.ingest.drain();
-      // The run in flight finishes; what is still pending is caught up at the next start.
+      // Runs in flight finish (jobs are aborted after a grace period); what is pending is caught up later.
+      await scheduler?.stop();
       await operations?.stop();
       await ctx.exclusive(async () => {});
       ctx.readers.close();
@@ -236,5 +260,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     path: `/api/v1${spec.path}`,
     permission: spec.permission,
   }));
-  return { url, port: address.port, context: ctx, routes, close };
+  return { url, port: address.port, context: ctx, routes, jobs: scheduler ?? null, close };
 }

@@ -253,11 +253,18 @@ export class HttpIngestQueue {
    * Parses, validates and lands a request body given as JSON text (in a staging worker when the queue has
    * them). A body that is not a batch of events rejects with `BodyError`.
    */
-  async submitText(requestId: string, text: string, maxEvents: number): Promise<SubmitOutcome> {
+  async submitText(
+    requestId: string,
+    text: string,
+    maxEvents: number,
+    /** Sees the validated body before anything is queued; throws to refuse the whole request. */
+    inspect?: (staged: StagedBody) => void,
+  ): Promise<SubmitOutcome> {
     if (this.closed) throw new IngestClosedError();
     if (this.queued >= this.maxQueuedEvents) throw new IngestBusyError(this.queued);
     const staged = this.pool ? await this.pool.stage(text, maxEvents) : stageBody(text, maxEvents);
     if ('problem' in staged) throw new BodyError(staged);
+    inspect?.(staged);
     return this.enqueue(requestId, staged);
   }
 

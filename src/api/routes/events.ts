@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { EVENT_SCHEMAS } from '../../contracts/index.ts';
-import { BodyError, EVENTS_BODY, IngestBusyError, IngestClosedError } from '../../ingest/http-ingest.ts';
+import { WORKFLOW_EVENT_TYPES } from '../../contracts/workflow-events.ts';
+import {
+  BodyError,
+  EVENTS_BODY,
+  IngestBusyError,
+  IngestClosedError,
+  type StagedBody,
+} from '../../ingest/http-ingest.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
@@ -34,6 +41,25 @@ function eventDoc(): Record<string, unknown> {
   };
 }
 
+/**
+ * Workflow decisions (exception and approval actions) carry an actor and change who owns what: they come
+ * from the workflow routes, which check the caller's role for each action. Posting them as raw events would
+ * let any events:write key (an integration) approve a purchase order, so only admin may (for replays).
+ */
+const WORKFLOW_TYPES: ReadonlySet<string> = new Set(WORKFLOW_EVENT_TYPES);
+
+export function refuseWorkflowEvents(role: string | undefined, staged: StagedBody): void {
+  if (role === 'admin') return;
+  const found = staged.events.type.find((type) => WORKFLOW_TYPES.has(type));
+  if (found === undefined) return;
+  throw new HttpError(
+    403,
+    'forbidden',
+    `Workflow events (${found}) are recorded through the workflow routes (/exceptions, /approvals), ` +
+      'which check the role of each action; only admin may post them as raw events.',
+  );
+}
+
 export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
   const max = ctx.limits.maxEventsPerRequest;
   const event = eventDoc();
@@ -61,6 +87,7 @@ export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
           req.id,
           typeof req.body === 'string' ? req.body : '',
           max,
+          (staged) => refuseWorkflowEvents(req.caller?.role, staged),
         );
         return { request_id: req.id, ...outcome };
       } catch (error) {
