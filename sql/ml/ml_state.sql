@@ -14,7 +14,8 @@ WITH base AS (
     (o.origin_t - lh.t0 + 1)::INTEGER AS li,
     (o.origin_t - gh.t0 + 1)::INTEGER AS gi,
     lh.qs AS loc_qs, gh.qs AS group_qs,
-    s.region_key, s.location_code, s.category_code, s.list_price
+    s.region_key, s.location_code, s.category_code, s.list_price,
+    ml_slice(h.ys, o.origin_t - h.t0 + 2 - {{year}} - 3, o.max_h + 6) AS year_around
   FROM ml_history h
   JOIN ml_series s USING (series_id)
   CROSS JOIN ml_origins o
@@ -34,14 +35,15 @@ SELECT
   list_avg(list_transform(ml_window(ys, i, {{w_base}}), x -> CASE WHEN x > 0 THEN 0.0 WHEN x = 0 THEN 1.0 END))
     AS zero_share,
   len(list_filter(ml_window(ys, i, {{w_base}}), x -> x IS NULL)) AS stockout_periods,
-  -- periods since the last sale, NULL when none in the last 4 long windows
-  list_position(list_reverse(list_transform(ml_window(ys, i, {{w_long}} * 4), x -> coalesce(x > 0, false))), true)
+  -- periods since the last sale, NULL when none in the last 2 long windows
+  list_position(list_reverse(list_transform(ml_window(ys, i, {{w_long}} * 2), x -> coalesce(x > 0, false))), true)
     - 1 AS periods_since_sale,
   i AS history_periods,
-  -- exponentially weighted levels (α = 0.3 and 0.1) over the last 4 long windows; a stockout keeps the level
-  list_reduce(ml_window(ys, i, {{w_long}} * 4),
+  -- exponentially weighted levels (α = 0.3 and 0.1) over the last long window (older weights are < 1e-5);
+  -- a stockout keeps the level
+  list_reduce(ml_window(ys, i, {{w_long}}),
     (acc, x) -> CASE WHEN x IS NULL THEN acc WHEN acc IS NULL THEN x ELSE acc + 0.3 * (x - acc) END) AS ewma_fast,
-  list_reduce(ml_window(ys, i, {{w_long}} * 4),
+  list_reduce(ml_window(ys, i, {{w_long}}),
     (acc, x) -> CASE WHEN x IS NULL THEN acc WHEN acc IS NULL THEN x ELSE acc + 0.1 * (x - acc) END) AS ewma_slow,
   -- the last value and the mean of the last 4 seasons, k periods before the origin (k = 0..6; ml_rows
   -- picks k so that origin − k falls on the target's season position)
@@ -69,11 +71,13 @@ SELECT
   list_avg(ml_window(group_qs, gi, {{w_base}})) AS group_base,
   -- the base window one year before the origin: year-ago values divided by it are a seasonal index
   list_avg(ml_window(ys, i - {{year}}, {{w_base}})) AS year_base,
-  list_transform(range(1, max_h + 1), h -> ml_at(ys, i + h)) AS labels,
-  list_transform(range(1, max_h + 1), h -> ml_at(ys, i + h - {{year}})) AS year_ago,
-  list_transform(range(1, max_h + 1), h -> list_avg(ml_span(ys, i + h - {{year}} - 3, i + h - {{year}} + 3)))
-    AS year_ago_mean,
-  list_transform(range(1, max_h + 1), h -> ml_at(ps, i + h)) AS target_prices,
-  list_transform(range(1, max_h + 1), h -> ml_at(promos, i + h)) AS target_promos,
-  list_transform(range(1, max_h + 1), h -> ml_at(markdowns, i + h)) AS target_markdowns
+  -- horizon lists as slices of max_h periods (a lambda capturing the whole history list would copy it
+  -- once per element: 28 × ~760 values per series); ml_rows unnests them side by side, NULL past the end
+  ml_slice(ys, i + 1, max_h) AS labels,
+  ml_slice(ys, i + 1 - {{year}}, max_h) AS year_ago,
+  -- the 7 periods around the same period a year earlier, averaged
+  list_transform(range(1, max_h + 1), h -> list_avg(ml_span(year_around, h, h + 6))) AS year_ago_mean,
+  ml_slice(ps, i + 1, max_h) AS target_prices,
+  ml_slice(promos, i + 1, max_h) AS target_promos,
+  ml_slice(markdowns, i + 1, max_h) AS target_markdowns
 FROM base

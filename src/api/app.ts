@@ -5,17 +5,25 @@ import type { ApiContext } from './context.ts';
 import { HttpError, sendProblem } from './problem.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
 import { ApiRouter, jsonBodyParser, textBodyParser } from './route.ts';
+import { registerAlerts } from './routes/alerts.ts';
 import { registerAllocations } from './routes/allocations.ts';
+import { registerApprovals } from './routes/approvals.ts';
 import { registerAtp } from './routes/atp.ts';
+import { registerAudit } from './routes/audit.ts';
 import { registerAvailability } from './routes/availability.ts';
+import { registerDashboards } from './routes/dashboards.ts';
 import { registerDocs } from './routes/docs.ts';
 import { registerEvents } from './routes/events.ts';
 import { registerExceptions } from './routes/exceptions.ts';
+import { registerForecasts } from './routes/forecasts.ts';
 import { registerKeys } from './routes/keys.ts';
 import { registerKpis } from './routes/kpis.ts';
 import { registerPositions } from './routes/positions.ts';
+import { registerRecommendations } from './routes/recommendations.ts';
 import { registerRejects } from './routes/rejects.ts';
+import { registerReturns } from './routes/returns.ts';
 import { registerSql } from './routes/sql.ts';
+import { registerSubscriptions } from './routes/subscriptions.ts';
 import './types.ts';
 
 export interface AppOptions {
@@ -136,12 +144,20 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
   registerAvailability(api, ctx);
   registerAtp(api, ctx);
   registerExceptions(api, ctx);
+  registerApprovals(api, ctx);
+  registerReturns(api, ctx);
+  registerAudit(api, ctx);
+  registerForecasts(api, ctx);
   registerKpis(api, ctx);
+  registerRecommendations(api, ctx);
   registerAllocations(api, ctx);
+  registerAlerts(api, ctx);
+  registerSubscriptions(api, ctx);
   registerSql(api, ctx, options.sqlMaxRows);
   registerKeys(api, ctx);
   registerDocs(api);
   app.use('/api/v1', auth, api.router);
+  registerDashboards(app, ctx);
   // A known path with a method it does not have: 405 with Allow, not 404.
   app.use('/api/v1', (req, res, next) => {
     const allowed = api.methodsFor(req.path);

@@ -1,18 +1,25 @@
 import { parseArgs } from 'node:util';
 import { UserError } from '../warehouse/errors.ts';
 import { COMMON_OPTIONS, type Command, type CommandIo, helpText } from './command.ts';
+import { alertsCommand } from './commands/alerts.ts';
 import { allocateCommand } from './commands/allocate.ts';
+import { approvalsCommand } from './commands/approvals.ts';
+import { auditCommand } from './commands/audit.ts';
 import { availabilityCommand } from './commands/availability.ts';
 import { checkCommand } from './commands/check.ts';
+import { dashboardsCommand } from './commands/dashboards.ts';
 import { demoCommand } from './commands/demo.ts';
 import { exceptionsCommand } from './commands/exceptions.ts';
 import { forecastCommand } from './commands/forecast.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
+import { nabCommand } from './commands/nab.ts';
 import { positionsCommand } from './commands/positions.ts';
 import { refreshCommand } from './commands/refresh.ts';
 import { rejectsCommand } from './commands/rejects.ts';
+import { replenishCommand } from './commands/replenish.ts';
+import { returnsCommand } from './commands/returns.ts';
 import { serveCommand } from './commands/serve.ts';
 import { settingsCommand } from './commands/settings.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -30,10 +37,17 @@ export const COMMANDS: readonly Command[] = [
   positionsCommand,
   availabilityCommand,
   exceptionsCommand,
+  approvalsCommand,
+  returnsCommand,
+  auditCommand,
   allocateCommand,
   forecastCommand,
+  alertsCommand,
+  nabCommand,
+  replenishCommand,
   statusCommand,
   checkCommand,
+  dashboardsCommand,
   serveCommand,
   keysCommand,
   demoCommand,

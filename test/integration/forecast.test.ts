@@ -73,6 +73,29 @@ describe('retailos forecast train | predict on a warehouse', () => {
 
     const predict = await forecast(['predict', '--db', db, '--models', models, '--threads', '1']);
     expect(predict.status).toBe(0);
+    expect(predict.stdout).toMatch(/run 1: demand-v1 forecast 20 series × 28 days from 2025-05-20/);
+
+    const evaluation = await forecast(['evaluate', '--db', db, '--folds', '1', '--json', '--threads', '1']);
+    expect(evaluation.status).toBe(0);
+    const scores = (
+      JSON.parse(evaluation.stdout) as { scores: { model: string; rmsse: number; coverage80: number }[] }
+    ).scores;
+    expect(scores.map((s) => s.model)).toEqual([
+      'naive',
+      'snaive',
+      'ma',
+      'ses',
+      'holt_winters',
+      'ets',
+      'croston',
+      'sba',
+      'tsb',
+      'gbdt',
+    ]);
+    for (const score of scores) {
+      expect(score.rmsse).toBeGreaterThan(0);
+      expect(score.coverage80).toBeGreaterThan(0.3);
+    }
     const reader = await tmp.open('warehouse.duckdb', { readOnly: true });
     const forecasts = await reader.all<Record<string, unknown>>('SELECT * FROM forecasts');
     expect(forecasts).toHaveLength(20 * 28);
@@ -89,6 +112,37 @@ describe('retailos forecast train | predict on a warehouse', () => {
     expect(Number(promoted[0]!.actual_units)).toBeGreaterThan(Number(promoted[0]!.upper_units));
     // no sku without a promotion runs that far above plan
     expect(signals.filter((row) => row.sku !== 'SKU-000' && Number(row.uplift_pct) > 1)).toHaveLength(0);
+    await reader.close();
+
+    // retraining on demand adds a version; the registry lists both and can switch (or roll back)
+    const again = await forecast([
+      'train',
+      '--db',
+      db,
+      '--models',
+      models,
+      '--threads',
+      '1',
+      '--skip-holdout',
+      '--trees',
+      '20',
+      '--activate',
+      'never',
+    ]);
+    expect(again.status).toBe(0);
+    const listed = await forecast(['models', '--models', models, '--json']);
+    expect(
+      (JSON.parse(listed.stdout) as { id: string; status: string }[]).map((m) => [m.id, m.status]),
+    ).toEqual([
+      ['demand-v1', 'active'],
+      ['demand-v2', 'candidate'],
+    ]);
+    const used = await forecast(['models', '--models', models, '--use', 'demand-v2']);
+    expect(used.stdout).toMatch(/demand-v1\s+retired/);
+    expect(used.stdout).toMatch(/demand-v2\s+active/);
+    await expect(forecast(['models', '--models', models, '--use', 'demand-v9'])).rejects.toThrow(
+      /No model demand-v9/,
+    );
   });
 
   it('says what to do when there is no active model or no demand', async () => {

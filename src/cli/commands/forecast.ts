@@ -27,18 +27,20 @@ import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
 import type { Command, CommandIo, ParsedArgs } from '../command.ts';
 
-const SUBCOMMANDS = ['m5', 'train', 'predict', 'evaluate'] as const;
+const SUBCOMMANDS = ['m5', 'train', 'predict', 'evaluate', 'models'] as const;
 
 export const forecastCommand: Command = {
   name: 'forecast',
   summary: 'Demand forecasting: train, predict and evaluate the GBDT (ONNX) forecaster; M5 mode.',
-  usage: 'retailos forecast <m5|train|predict|evaluate> [options]',
+  usage: 'retailos forecast <m5|train|predict|evaluate|models> [options]',
   details: [
     'train     train the demand model on the warehouse (sku × node and sku × channel daily demand), score it on',
     '          the last --horizon days against seasonal naive and ETS, and save it with its card in --models',
     '          (default models/); it becomes the active model if it beat seasonal naive (--activate always|never).',
     'predict   the scoring job: the active model forecasts every series (→ the `forecasts` read model) and',
-    '          demand sensing flags series selling above plan (→ demand_signals).',
+    '          demand sensing flags series selling above plan (→ demand_sensing, demand_signals).',
+    'models    list the model registry (--models): version, status, training window, holdout RMSSE;',
+    '          --use ID makes that version the active one (the previous active one is retired).',
     'evaluate  rolling-origin accuracy (--folds, default 3) of every baseline and the GBDT: on the warehouse,',
     '          or on --dataset favorita|walmart-weekly|m5-items|simulated-items (../shared/data).',
     'm5        train on an M5 wide sales file and write a submission (id,F1..F28) for the days after its',
@@ -88,6 +90,7 @@ export const forecastCommand: Command = {
       valueName: 'NAME',
       description: 'evaluate: a reference dataset instead of the warehouse',
     },
+    use: { type: 'string', valueName: 'ID', description: 'models: activate this model (e.g. demand-v3)' },
     json: { type: 'boolean', description: 'print the result as JSON' },
   },
   async run(args, io) {
@@ -99,6 +102,7 @@ export const forecastCommand: Command = {
       if (sub === 'm5') return await runM5(args, io);
       if (sub === 'train') return await runTrain(args, io);
       if (sub === 'predict') return await runPredict(args, io);
+      if (sub === 'models') return runModels(args, io);
       return await runEvaluate(args, io);
     } catch (error) {
       if (error instanceof NoDemandError || error instanceof NoActiveModelError)
@@ -167,6 +171,57 @@ async function runTrain(args: ParsedArgs, io: CommandIo): Promise<number> {
   }
 }
 
+/** The registry: every card, and `--use ID` to switch the active model (a rollback is the same step). */
+function runModels(args: ParsedArgs, io: CommandIo): number {
+  const registry = registryOf(args);
+  const use = stringOption(args, 'use');
+  if (use !== undefined) {
+    if (!registry.get(use)) {
+      const known = registry.list().map((card) => card.id);
+      throw new UserError(
+        `No model ${use} in ${registry.dir}${known.length ? ` (have: ${known.join(', ')})` : ''}.`,
+      );
+    }
+    registry.activate(use);
+  }
+  const cards = registry.list();
+  if (args.values.json === true) {
+    io.stdout.write(`${JSON.stringify(cards.map(cardSummary))}\n`);
+    return 0;
+  }
+  if (cards.length === 0) {
+    io.stdout.write(`No models in ${registry.dir}. Train one: retailos forecast train\n`);
+    return 0;
+  }
+  for (const card of cards.map(cardSummary)) {
+    const holdout =
+      card.holdoutRmsse === undefined
+        ? 'no holdout'
+        : `holdout RMSSE ${card.holdoutRmsse.toFixed(3)} (sNaive ${card.snaiveRmsse?.toFixed(3) ?? '?'})`;
+    io.stdout.write(
+      `${card.id.padEnd(12)} ${card.status.padEnd(9)} trained ${card.createdAt.slice(0, 10)} on ` +
+        `${card.trainingFrom}..${card.trainingTo}, ${card.series} series; ${holdout}\n`,
+    );
+  }
+  return 0;
+}
+
+function cardSummary(card: ReturnType<ModelRegistry['list']>[number]) {
+  const scores = (card.metrics.holdout as { scores?: { model: string; rmsse: number }[] } | undefined)
+    ?.scores;
+  const rmsse = (model: string) => scores?.find((score) => score.model === model)?.rmsse;
+  return {
+    id: card.id,
+    status: card.status,
+    createdAt: card.createdAt,
+    trainingFrom: card.trainingWindow.from,
+    trainingTo: card.trainingWindow.to,
+    series: card.trainingWindow.series,
+    holdoutRmsse: rmsse('gbdt'),
+    snaiveRmsse: rmsse('snaive'),
+  };
+}
+
 async function runPredict(args: ParsedArgs, io: CommandIo): Promise<number> {
   const warehouse = await Warehouse.open(resolveDbPath(stringOption(args, 'db'), io.env));
   const progress = new StageProgress(io.stderr);
@@ -187,7 +242,7 @@ async function runPredict(args: ParsedArgs, io: CommandIo): Promise<number> {
     io.stdout.write(
       `run ${outcome.runId}: ${card.id} forecast ${outcome.series} series × ${card.horizon} days from ${outcome.originDate} ` +
         `(${outcome.rows} rows) in ${outcome.seconds.toFixed(1)} s; ${outcome.signals} demand signal(s)\n` +
-        'Query them: retailos sql "SELECT * FROM forecasts" / "SELECT * FROM demand_signals"\n',
+        'Query them: retailos sql "SELECT * FROM forecasts" / "SELECT * FROM demand_sensing"\n',
     );
     return 0;
   } finally {

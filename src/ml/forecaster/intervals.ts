@@ -17,11 +17,14 @@ export interface IntervalCalibration {
 export const CALIBRATED_QUANTILES = [INTERVAL_QUANTILES.lower, 0.5, INTERVAL_QUANTILES.upper];
 
 function cell(calibration: IntervalCalibration, h: number, mean: number): number {
-  let hb = calibration.horizonEdges.findIndex((edge) => h <= edge);
-  if (hb < 0) hb = calibration.horizonEdges.length - 1;
-  let sb = calibration.sizeEdges.findIndex((edge) => mean <= edge);
-  if (sb < 0) sb = calibration.sizeEdges.length;
-  return hb * (calibration.sizeEdges.length + 1) + sb;
+  const { horizonEdges, sizeEdges } = calibration;
+  let hb = 0;
+  while (hb < horizonEdges.length && h > horizonEdges[hb]!) hb++;
+  if (hb === horizonEdges.length) hb = horizonEdges.length - 1;
+  let sb = 0;
+  // NaN compares false everywhere: like findIndex, it lands in the last (open) band
+  while (sb < sizeEdges.length && !(mean <= sizeEdges[sb]!)) sb++;
+  return hb * (sizeEdges.length + 1) + sb;
 }
 
 export function calibrateIntervals(
@@ -58,6 +61,27 @@ export function calibrateIntervals(
     ratios: ratios.map((list) => quantileOf(list.length >= 30 ? list : all, q)),
   }));
   return calibration;
+}
+
+/** Several quantiles at once (each row's cell is found once): one array per entry of `qs`. */
+export function applyIntervalsMany(
+  calibration: IntervalCalibration,
+  h: ArrayLike<number>,
+  mean: ArrayLike<number>,
+  qs: readonly number[],
+): Float64Array[] {
+  const ratios = qs.map((q) => {
+    const entry = calibration.quantiles.find((candidate) => Math.abs(candidate.q - q) < 1e-9);
+    if (!entry) throw new Error(`quantile ${q} was not calibrated`);
+    return entry.ratios;
+  });
+  const outs = qs.map(() => new Float64Array(mean.length));
+  for (let i = 0; i < mean.length; i++) {
+    const m = mean[i]!;
+    const c = cell(calibration, h[i]!, m);
+    for (let k = 0; k < outs.length; k++) outs[k]![i] = m * ratios[k]![c]!;
+  }
+  return outs;
 }
 
 export function applyIntervals(

@@ -5,6 +5,9 @@ import * as ort from 'onnxruntime-node';
  * 30k-series × 28-day job never builds one giant tensor; `threads` is onnxruntime's intra-op pool.
  */
 export class OnnxScorer {
+  /** Seconds spent inside session.run during the last `run`. */
+  lastRunSeconds = 0;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly featureCount: number,
@@ -35,16 +38,20 @@ export class OnnxScorer {
   async run(rows: Float32Array, n: number, batchSize = 65_536): Promise<Float32Array> {
     const width = this.featureCount || rows.length / Math.max(1, n);
     const out = new Float32Array(n);
+    let seconds = 0;
     for (let start = 0; start < n; start += batchSize) {
       const count = Math.min(batchSize, n - start);
       const tensor = new ort.Tensor('float32', rows.subarray(start * width, (start + count) * width), [
         count,
         width,
       ]);
+      const started = performance.now();
       const result = await this.session.run({ [this.inputName]: tensor });
+      seconds += (performance.now() - started) / 1000;
       const data = result[this.outputName]!.data as Float32Array;
       out.set(data.subarray(0, count), start);
     }
+    this.lastRunSeconds = seconds;
     return out;
   }
 

@@ -201,9 +201,15 @@ function sampleFeatures(usable: number[], count: number, random: () => number): 
 export function rowMajor(columns: Float32Array[], n: number): Float32Array {
   const width = columns.length;
   const out = new Float32Array(n * width);
-  for (let f = 0; f < width; f++) {
-    const column = columns[f]!;
-    for (let r = 0; r < n; r++) out[r * width + f] = column[r]!;
+  // in blocks of rows, so the block's slice of the output stays in cache while every column is written
+  // into it (column by column over all n rows strides through the whole output once per feature)
+  const block = 256;
+  for (let start = 0; start < n; start += block) {
+    const end = Math.min(n, start + block);
+    for (let f = 0; f < width; f++) {
+      const column = columns[f]!;
+      for (let r = start, k = start * width + f; r < end; r++, k += width) out[k] = column[r]!;
+    }
   }
   return out;
 }

@@ -66,29 +66,57 @@ export async function senseDemand(
     [...[...planned].map(([id, v]) => [id, v.mean, v.upper])],
   );
   await fillTable(connection, 'ml_next', ['series_id INTEGER', 'next_mean DOUBLE'], [...next]);
-  await connection.run('CREATE OR REPLACE TEMP TABLE ml_cover (series_id INTEGER, cover_units DOUBLE)');
-  if (await relationExists(connection, 'inventory_positions')) {
-    await connection.run(`
-      INSERT INTO ml_cover
-      SELECT s.series_id, greatest(0, p.available) + p.in_transit_in + p.on_order
-      FROM ml_series s JOIN inventory_positions p ON p.sku = s.sku AND p.node_id = s.node_id`);
-  }
-  if (await relationExists(connection, 'channel_availability')) {
-    await connection.run(`
-      INSERT INTO ml_cover
-      SELECT s.series_id, a.available
-      FROM ml_series s JOIN channel_availability a ON a.sku = s.sku AND a.channel_id = s.channel_id`);
-  }
-  const result = await connection.run(`INSERT INTO demand_signals ${readMlSql('demand_sensing')}`, {
+  await fillCover(connection, settings.coverDays);
+  const result = await connection.run(`INSERT INTO demand_signals BY NAME ${readMlSql('demand_sensing')}`, {
     run_id: options.runId,
     window_start: dayOfIndex(start + 1),
     window_end: dayOfIndex(options.origin),
     origin_t: options.origin,
     window_days: settings.windowDays,
+    cover_days: settings.coverDays,
     min_uplift: settings.minUplift,
     min_units: settings.minUnits,
   });
   return Number(result.rowsChanged);
+}
+
+/**
+ * What the ledger covers per series over the next `coverDays` (ml_cover): for sku × node, available now
+ * (never below 0) plus the inbound the ATP read model expects by the last day of the window (transfers by
+ * due date, open POs by expected date; overdue ones count from today); for sku × channel, the channel's
+ * availability. Without available_to_promise, inventory_positions' in-transit and on-order count whole.
+ * The ledger's state is its current one (business clock), so a backdated run compares against today's
+ * stock. No row = no position (ledger not refreshed, or never stocked): cover unknown.
+ */
+async function fillCover(connection: DuckDBConnection, coverDays: number): Promise<void> {
+  await connection.run(
+    'CREATE OR REPLACE TEMP TABLE ml_cover (series_id INTEGER, available_units DOUBLE, inbound_units DOUBLE)',
+  );
+  if (
+    (await relationExists(connection, 'available_to_promise')) &&
+    (await relationExists(connection, 'ledger_config'))
+  ) {
+    await connection.run(
+      `INSERT INTO ml_cover
+       SELECT s.series_id, greatest(0, a.available_now), a.inbound_qty
+       FROM ml_series s JOIN available_to_promise a ON a.sku = s.sku AND a.node_id = s.node_id
+       WHERE a.day = (
+         SELECT CAST(CAST(clock AS DATE) + to_days(CAST(least($days, atp_horizon_days) - 1 AS INTEGER)) AS DATE)
+         FROM ledger_config)`,
+      { days: coverDays },
+    );
+  } else if (await relationExists(connection, 'inventory_positions')) {
+    await connection.run(`
+      INSERT INTO ml_cover
+      SELECT s.series_id, greatest(0, p.available), p.in_transit_in + p.on_order
+      FROM ml_series s JOIN inventory_positions p ON p.sku = s.sku AND p.node_id = s.node_id`);
+  }
+  if (await relationExists(connection, 'channel_availability')) {
+    await connection.run(`
+      INSERT INTO ml_cover
+      SELECT s.series_id, a.available, 0
+      FROM ml_series s JOIN channel_availability a ON a.sku = s.sku AND a.channel_id = s.channel_id`);
+  }
 }
 
 async function relationExists(connection: DuckDBConnection, name: string): Promise<boolean> {

@@ -14,6 +14,15 @@ import { type SensingOptions, senseDemand } from './sensing.ts';
 
 export const DEMAND_MODEL = 'demand';
 
+/**
+ * What training and evaluation need of the warehouse: a connection to read demand through and keep their
+ * temp tables on. They write no warehouse table, so a job may give them a connection of its own (off the
+ * server's serialized writer); a Warehouse fits.
+ */
+export interface WarehouseSource {
+  connection: DuckDBConnection;
+}
+
 /** The warehouse demand model: Tweedie on units (sku × node and sku × channel are item-level, intermittent). */
 export const WAREHOUSE_CONFIG: ForecasterConfig = {
   target: 'raw',
@@ -32,7 +41,7 @@ export const WAREHOUSE_CONFIG: ForecasterConfig = {
 };
 
 /** Training origins (weekly, up to a year back) and the row budget that sets the sampling rate. */
-export const WAREHOUSE_PLAN = { origins: 52, spacing: 7, rowBudget: 1_500_000 };
+export const WAREHOUSE_PLAN = { origins: 52, spacing: 7, rowBudget: 1_000_000 };
 
 export interface WarehouseScope {
   asOf?: string;
@@ -88,7 +97,7 @@ export interface TrainOutcome {
  * it beat seasonal naive there (else it stays a candidate).
  */
 export async function trainWarehouseModel(
-  warehouse: Warehouse,
+  warehouse: WarehouseSource,
   options: WarehouseScope & {
     registry: ModelRegistry;
     holdout: boolean;
@@ -308,7 +317,7 @@ async function storeRun(
 
 /** Rolling-origin evaluation of every baseline and the GBDT on the warehouse's own demand. */
 export async function evaluateWarehouse(
-  warehouse: Warehouse,
+  warehouse: WarehouseSource,
   options: WarehouseScope & {
     folds: number;
     baselines?: string[];

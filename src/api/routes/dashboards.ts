@@ -1,0 +1,270 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { buildDashboards, siteDir } from '../../dashboards/build.ts';
+import { datasetNamed } from '../../dashboards/datasets.ts';
+import { canSeePage, PAGES, pageNamed, pagePermissions } from '../../dashboards/pages.ts';
+import { SessionStore } from '../../dashboards/sessions.ts';
+import { readerSource } from '../../dashboards/sources.ts';
+import type { ApiContext } from '../context.ts';
+import { can, rolesWith } from '../roles.ts';
+import type { Caller } from '../types.ts';
+
+export const DASHBOARDS_PATH = '/dashboards';
+export const SESSION_COOKIE = 'retailos_session';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A small self-contained page (no scripts, no external resources) for login, refusals and "not built". */
+function shell(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,"><title>${escapeHtml(title)} · retailos</title>
+<style>body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;background:#f8fafc;color:#0f172a;display:grid;place-items:center;min-height:100vh;margin:0}
+main{background:#fff;border:1px solid #e2e8f0;border-radius:12px;padding:2rem 2.25rem;width:min(28rem,90vw);box-shadow:0 1px 3px #0001}
+h1{font-size:1.35rem;margin:0 0 .25rem}p{color:#475569;margin:.25rem 0 1rem}label{display:block;font-weight:600;margin-bottom:.35rem}
+input{width:100%;box-sizing:border-box;font:inherit;padding:.55rem .7rem;border:1px solid #cbd5e1;border-radius:8px}
+button{margin-top:1rem;font:inherit;font-weight:600;padding:.55rem 1.1rem;border:0;border-radius:8px;background:#2563eb;color:#fff;cursor:pointer}
+.error{color:#b91c1c;font-weight:600}ul{padding-left:1.2rem}a{color:#2563eb}</style></head><body><main>${body}</main></body></html>`;
+}
+
+function loginPage(next: string, error?: string): string {
+  return shell(
+    'Log in',
+    `<h1>retailos dashboards</h1><p>Log in with your API key (<code>retailos keys create --role … --name …</code>).</p>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+<form method="post" action="${DASHBOARDS_PATH}/login">
+<label for="key">API key</label><input id="key" name="key" type="password" autocomplete="current-password" placeholder="rk_…" required autofocus>
+<input type="hidden" name="next" value="${escapeHtml(next)}"><button type="submit">Log in</button></form>`,
+  );
+}
+
+/** Only same-site dashboard paths are followed after login (no open redirect). */
+function safeNext(value: unknown): string {
+  const text = typeof value === 'string' ? value : '';
+  return text.startsWith(`${DASHBOARDS_PATH}/`) && !text.startsWith('//') && !text.includes('\\')
+    ? text
+    : `${DASHBOARDS_PATH}/`;
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  const header = req.get('cookie');
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+function sessionCookie(req: Request, token: string, maxAgeSeconds: number): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    `Path=${DASHBOARDS_PATH}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    `Max-Age=${maxAgeSeconds}`,
+    ...(req.secure ? ['Secure'] : []),
+  ].join('; ');
+}
+
+/** What a path under /dashboards/ is: a page, a dataset file, or a shared asset. */
+function classify(relative: string): { page?: string; dataset?: string } {
+  const clean = relative.replace(/^\/+/, '');
+  const data = /^_file\/data\/([a-z_]+)\.[0-9a-f]+\.json$/.exec(clean);
+  if (data) return { dataset: data[1]! };
+  // Anything else under the data folder is not one of ours: never serve it unchecked.
+  if (clean.startsWith('_file/data/')) return { dataset: '' };
+  if (clean.startsWith('_')) return {};
+  const page = clean === '' ? 'index' : clean.replace(/\.html$/, '').replace(/\/$/, '/index');
+  return { page };
+}
+
+function refusal(caller: Caller, what: string, needs: string[]): string {
+  const visible = PAGES.filter((page) => canSeePage(caller.role, page));
+  return shell(
+    'Not for this role',
+    `<h1>Not for the ${escapeHtml(caller.role)} role</h1><p>${escapeHtml(what)} needs ${needs
+      .map((permission) => `<code>${permission}</code> (${rolesWith(permission as never).join(', ')})`)
+      .join(' and ')}.</p>
+${visible.length ? `<p>Pages you can open:</p><ul>${visible.map((page) => `<li><a href="${DASHBOARDS_PATH}/${page.page === 'index' ? '' : page.page}">${escapeHtml(page.title)}</a></li>`).join('')}</ul>` : '<p>Your role can open none of the dashboards.</p>'}
+<form method="post" action="${DASHBOARDS_PATH}/logout"><button type="submit">Log out</button></form>`,
+  );
+}
+
+/** Builds the site into `dir` from the server's own reader connections; resolves with a summary line. */
+export async function rebuildSite(ctx: ApiContext, dir: string = siteDir()): Promise<string> {
+  const result = await buildDashboards(readerSource(ctx.readers), dir, {
+    step: (message) => ctx.logger.debug({ step: message.trim() }, 'dashboards build'),
+    framework: () => {},
+  });
+  const computed = result.snapshot.datasets.filter((dataset) => dataset.available).length;
+  const detail = `${result.pages} pages, ${computed}/${result.snapshot.datasets.length} datasets computed, ${result.seconds.toFixed(1)} s`;
+  ctx.logger.info({ dir: result.outDir, detail }, 'dashboards built');
+  return detail;
+}
+
+/**
+ * The dashboards' static build at /dashboards/, behind the API's keys: a login page takes an API key and
+ * sets an HttpOnly, SameSite=Strict session cookie (a Bearer/X-API-Key header works too, for scripts).
+ * A page needs the permissions of every dataset it loads, and each dataset file its own permission.
+ */
+export function registerDashboards(
+  app: Express,
+  ctx: ApiContext,
+  options: { dir?: string } = {},
+): SessionStore {
+  const sessions = new SessionStore();
+  const dir = options.dir ?? siteDir();
+  const router = express.Router();
+  const form = express.urlencoded({ extended: false, limit: '8kb' });
+
+  router.get('/login', (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(loginPage(safeNext(req.query.next)));
+  });
+
+  router.post('/login', form, (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const body = (req.body ?? {}) as { key?: unknown; next?: unknown };
+    const key = typeof body.key === 'string' ? body.key.trim() : '';
+    const caller = key ? ctx.keys.authenticate(key) : undefined;
+    if (!caller) {
+      res
+        .status(401)
+        .type('html')
+        .send(loginPage(safeNext(body.next), 'That key is not valid (unknown, malformed or revoked).'));
+      return;
+    }
+    req.caller = caller;
+    const token = sessions.create(key);
+    res.setHeader('Set-Cookie', sessionCookie(req, token, Math.floor(sessions.ttlMs / 1000)));
+    res.redirect(303, safeNext(body.next));
+  });
+
+  // Rebuild from the server's own connections (sees every commit); one at a time, in the background.
+  let rebuild: { state: 'idle' | 'running' | 'done' | 'failed'; at?: string; detail?: string } = {
+    state: 'idle',
+  };
+  router.post('/rebuild', (req, res) => {
+    const key =
+      /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1] ?? req.get('x-api-key')?.trim();
+    const caller = key ? ctx.keys.authenticate(key) : undefined;
+    if (!caller) {
+      res.status(401).json({ code: 'unauthorized', detail: 'Send an API key with sql:query.' });
+      return;
+    }
+    req.caller = caller;
+    if (!can(caller.role, 'sql:query')) {
+      res
+        .status(403)
+        .json({ code: 'forbidden', detail: `The role ${caller.role} may not rebuild (needs sql:query).` });
+      return;
+    }
+    if (rebuild.state === 'running') {
+      res.status(409).json(rebuild);
+      return;
+    }
+    rebuild = { state: 'running', at: new Date().toISOString() };
+    rebuildSite(ctx, dir).then(
+      (detail) => {
+        rebuild = { state: 'done', at: new Date().toISOString(), detail };
+      },
+      (error: unknown) => {
+        ctx.logger.error({ err: error }, 'dashboards rebuild failed');
+        rebuild = { state: 'failed', at: new Date().toISOString(), detail: String(error).slice(0, 2000) };
+      },
+    );
+    res.status(202).json(rebuild);
+  });
+  router.get('/rebuild', (_req, res) => {
+    res.json(rebuild);
+  });
+
+  router.post('/logout', (req, res) => {
+    sessions.end(cookieValue(req, SESSION_COOKIE));
+    res.setHeader('Set-Cookie', sessionCookie(req, '', 0));
+    res.redirect(303, `${DASHBOARDS_PATH}/login`);
+  });
+
+  // Everything else: a live session (or an API key header), then the role check, then the file.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization');
+    const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : req.get('x-api-key')?.trim();
+    const key = bearer ?? sessions.keyOf(cookieValue(req, SESSION_COOKIE));
+    const caller = key ? ctx.keys.authenticate(key) : undefined;
+    if (!caller) {
+      // Browsers asking for a page go to the login form; data, assets and scripts get a plain 401.
+      const wantsPage =
+        (req.get('accept') ?? '').includes('text/html') && classify(req.path).page !== undefined;
+      if (req.method === 'GET' && wantsPage) {
+        res.redirect(
+          303,
+          `${DASHBOARDS_PATH}/login?next=${encodeURIComponent(`${DASHBOARDS_PATH}${req.path}`)}`,
+        );
+      } else {
+        res
+          .status(401)
+          .json({ code: 'unauthorized', detail: 'Log in at /dashboards/login or send an API key.' });
+      }
+      return;
+    }
+    req.caller = caller;
+    const target = classify(req.path);
+    if (target.dataset !== undefined) {
+      const dataset = datasetNamed(target.dataset);
+      if (!dataset) {
+        res.status(404).json({ code: 'not_found', detail: `No dataset file ${req.path}.` });
+        return;
+      }
+      if (!can(caller.role, dataset.permission)) {
+        res.status(403).json({
+          code: 'forbidden',
+          detail: `The role ${caller.role} may not read ${dataset.name} (needs ${dataset.permission}).`,
+        });
+        return;
+      }
+    }
+    if (target.page !== undefined) {
+      const page = pageNamed(target.page);
+      if (page && !canSeePage(caller.role, page)) {
+        const needs = pagePermissions(page).filter((permission) => !can(caller.role, permission));
+        res
+          .status(403)
+          .type('html')
+          .send(refusal(caller, `The ${page.title} page`, needs));
+        return;
+      }
+    }
+    if (!fs.existsSync(path.join(dir, 'index.html'))) {
+      res
+        .status(503)
+        .type('html')
+        .send(
+          shell(
+            'Not built yet',
+            '<h1>The dashboards are not built yet</h1><p>Run <code>retailos dashboards build</code> (with the server stopped, or with <code>--api</code> and a key), or <code>POST /dashboards/rebuild</code> with a key holding sql:query, then reload.</p>',
+          ),
+        );
+      return;
+    }
+    // Hashed assets never change; pages and the data behind them do with every build.
+    res.setHeader(
+      'Cache-Control',
+      /\.[0-9a-f]{8}\.\w+$/.test(req.path) ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+    );
+    next();
+  });
+  router.use(
+    express.static(dir, { extensions: ['html'], index: 'index.html', redirect: false, cacheControl: false }),
+  );
+
+  // Exactly /dashboards (routing is not strict about the trailing slash, so match it by hand).
+  app.use((req, res, next) => {
+    if (req.path === DASHBOARDS_PATH) res.redirect(301, `${DASHBOARDS_PATH}/`);
+    else next();
+  });
+  app.use(DASHBOARDS_PATH, router);
+  return sessions;
+}

@@ -1,0 +1,276 @@
+import fs from 'node:fs';
+import { refreshLedger } from '../../ledger/refresh.ts';
+import { workflowApprovals } from '../../replenishment/approvals.ts';
+import { compareRules, loadWideSales } from '../../replenishment/compare.ts';
+import { exposure, planReplenishment, supplierPerformance } from '../../replenishment/service.ts';
+import { getRecommendation, listRecommendations, STATUSES } from '../../replenishment/store.ts';
+import { resolveDbPath } from '../../warehouse/config.ts';
+import { UserError } from '../../warehouse/errors.ts';
+import { Warehouse } from '../../warehouse/warehouse.ts';
+import type { Command, CommandIo, ParsedArgs } from '../command.ts';
+import { formatRows, type OutputFormat } from '../format.ts';
+import { outputFormat } from './positions.ts';
+
+const VERBS = ['plan', 'list', 'explain', 'approve', 'reject', 'suppliers', 'exposure', 'simulate'] as const;
+
+function parseTime(value: unknown, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(String(value));
+  if (Number.isNaN(date.getTime()))
+    throw new UserError(`${flag} must be a date or time (2025-01-31 or 2025-01-31T18:00:00Z).`);
+  return date;
+}
+
+function readConfig(file: unknown): unknown {
+  if (file === undefined) return {};
+  try {
+    return JSON.parse(fs.readFileSync(String(file), 'utf8'));
+  } catch (error) {
+    throw new UserError(`Cannot read the policy config ${String(file)}: ${(error as Error).message}`);
+  }
+}
+
+export const replenishCommand: Command = {
+  name: 'replenish',
+  summary: 'Replenishment: plan purchase orders and transfers, decide them, supplier performance, exposure.',
+  usage: `retailos replenish <${VERBS.join('|')}> [ID] [options]`,
+  details: [
+    'plan        refresh the ledger, set levels per sku × node and propose POs (per supplier × node) and transfers',
+    '            (--config policy.json: service levels by ABC/XYZ, review period, … see docs/replenishment.md)',
+    'list        recommendations (--status proposed|approved|ordered|rejected|superseded, --node, --supplier)',
+    'explain ID  one recommendation in plain language, with its lines and projected stock without/with it',
+    'approve ID  approve through the approval workflow (--actor, --role, --reason): approval issues the PO / transfer',
+    'reject ID   decline it (--reason)',
+    'suppliers   lead time distribution, on-time and fill rate, ETA slippage, trend (--by-node, --supplier)',
+    'exposure    late or slipped POs: nodes, channels and open orders exposed, stockout dates, revenue at risk',
+    'simulate    replay daily demand (--sales: an M5-style wide CSV, d_1… columns; --prices optional) through the',
+    '            policy and a static reorder level, each tuned to --target fill; no warehouse needed',
+  ].join('\n'),
+  options: {
+    'as-of': {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'plan / exposure as of this business time (default: latest event)',
+    },
+    config: { type: 'string', valueName: 'FILE', description: 'policy config (JSON) for plan' },
+    status: { type: 'string', valueName: 'STATUS', description: 'list: only this status' },
+    node: { type: 'string', valueName: 'NODE', description: 'list: only this node' },
+    supplier: { type: 'string', valueName: 'ID', description: 'list / suppliers: only this supplier' },
+    'by-node': { type: 'boolean', description: 'suppliers: add supplier × node rows' },
+    all: { type: 'boolean', description: 'exposure: also the late POs that expose nothing' },
+    actor: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'approve / reject: who decides (default $USER)',
+    },
+    role: {
+      type: 'string',
+      valueName: 'ROLE',
+      description: "approve / reject: the decider's role for the approval policy (default planner)",
+    },
+    reason: { type: 'string', valueName: 'TEXT', description: 'approve / reject: why' },
+    format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
+    sales: { type: 'string', valueName: 'FILE', description: 'simulate: daily demand, M5 wide CSV' },
+    prices: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'simulate: M5 sell_prices CSV (inventory value)',
+    },
+    days: { type: 'string', valueName: 'N', description: 'simulate: days replayed (default 180)' },
+    'lead-mean': {
+      type: 'string',
+      valueName: 'DAYS',
+      description: 'simulate: supplier lead time mean (default 7)',
+    },
+    'lead-std': { type: 'string', valueName: 'DAYS', description: 'simulate: lead time std (default 2.5)' },
+    target: { type: 'string', valueName: 'FILL', description: 'simulate: target fill rate (default 0.95)' },
+  },
+  async run(args, io) {
+    const [verb, id] = args.positionals;
+    if (!VERBS.includes(verb as (typeof VERBS)[number])) {
+      throw new UserError(`Use one of: retailos replenish ${VERBS.join('|')} (see --help).`);
+    }
+    const format = outputFormat(args);
+    const status = args.values.status as string | undefined;
+    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+      throw new UserError(`Unknown --status "${status}": use ${STATUSES.join(', ')}.`);
+    }
+    const needsId = verb === 'explain' || verb === 'approve' || verb === 'reject';
+    if (needsId && !id)
+      throw new UserError(
+        `retailos replenish ${verb} needs a recommendation id (see: retailos replenish list).`,
+      );
+    if (verb === 'simulate') return simulate(args, io, format);
+    const config = verb === 'plan' ? readConfig(args.values.config) : {};
+    const warehouse = await Warehouse.open(resolveDbPath(args.values.db as string | undefined, io.env), {
+      create: false,
+    });
+    try {
+      const out = (rows: Record<string, unknown>[]) =>
+        io.stdout.write(formatRows(rows.length > 0 ? Object.keys(rows[0]!) : [], rows, format));
+      switch (verb) {
+        case 'plan': {
+          io.stderr.write('refreshing the ledger…\n');
+          await refreshLedger(warehouse);
+          const summary = await planReplenishment(warehouse, {
+            asOf: parseTime(args.values['as-of'], '--as-of'),
+            config,
+            onProgress: (message) => io.stderr.write(`${message}…\n`),
+          });
+          io.stdout.write(
+            `run ${summary.runId} as of ${summary.asOf.toISOString()}: ${summary.positions} positions (demand: ${summary.demandSource}), ` +
+              `${summary.recommendations} recommendations proposed${summary.autoApproved ? `, ${summary.autoApproved} auto-approved` : ''}.\n` +
+              'See them with: retailos replenish list --status proposed\n',
+          );
+          return 0;
+        }
+        case 'list': {
+          const recs = await listRecommendations(warehouse, {
+            status: status as (typeof STATUSES)[number] | undefined,
+            node_id: args.values.node as string | undefined,
+            supplier_id: args.values.supplier as string | undefined,
+            limit: 1000,
+          });
+          out(
+            recs.map((r) => ({
+              recommendation_id: r.recommendation_id,
+              kind: r.kind,
+              status: r.status,
+              from: r.supplier_id ?? r.from_node_id,
+              node_id: r.node_id,
+              skus: r.skus,
+              qty: r.qty,
+              cost: Math.round(r.cost * 100) / 100,
+              expected_arrival: r.expected_arrival,
+            })),
+          );
+          return 0;
+        }
+        case 'explain': {
+          const rec = await getRecommendation(warehouse, id!);
+          if (!rec) throw new UserError(`No recommendation ${id}. List them with: retailos replenish list`);
+          if (format === 'json') {
+            io.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
+            return 0;
+          }
+          io.stdout.write(`${rec.recommendation_id} (${rec.kind}, ${rec.status})\n${rec.explanation}\n\n`);
+          for (const line of rec.lines) {
+            io.stdout.write(`${line.sku}: projected on hand (without → with)\n`);
+            io.stdout.write(
+              `${line.curve.map((p) => `  ${p.day}  ${String(p.without).padStart(8)}  ${String(p.with).padStart(8)}`).join('\n')}\n`,
+            );
+          }
+          return 0;
+        }
+        case 'approve':
+        case 'reject': {
+          const actor = (args.values.actor as string | undefined) ?? io.env.USER ?? 'cli';
+          const decision = {
+            id: id!,
+            actor,
+            role: (args.values.role as string | undefined) ?? 'planner',
+            reason: args.values.reason as string | undefined,
+          };
+          const approvals = workflowApprovals();
+          const rec =
+            verb === 'approve'
+              ? await approvals.approve(warehouse, decision)
+              : await approvals.reject(warehouse, decision);
+          io.stdout.write(
+            rec.status === 'proposed'
+              ? `${rec.recommendation_id}: approval recorded; the approval policy wants another approver (retailos approvals list)\n`
+              : `${rec.recommendation_id}: ${rec.status}${rec.ordered_ref ? ` (${rec.ordered_ref})` : ''}\n`,
+          );
+          return 0;
+        }
+        case 'suppliers':
+          out(
+            await supplierPerformance(warehouse, {
+              supplier_id: args.values.supplier as string | undefined,
+              byNode: Boolean(args.values['by-node']),
+            }),
+          );
+          return 0;
+        case 'exposure':
+          out(
+            await exposure(warehouse, {
+              asOf: parseTime(args.values['as-of'], '--as-of'),
+              exposedOnly: !args.values.all,
+            }),
+          );
+          return 0;
+      }
+      return 2;
+    } finally {
+      await warehouse.close();
+    }
+  },
+};
+
+function positive(value: unknown, flag: string, fallback: number, max = Number.POSITIVE_INFINITY): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(n > 0 && n <= max))
+    throw new UserError(
+      `${flag} must be a number above 0${max < Number.POSITIVE_INFINITY ? ` and at most ${max}` : ''}.`,
+    );
+  return n;
+}
+
+/** `replenish simulate`: the benchmark's comparison on any daily demand file. */
+async function simulate(args: ParsedArgs, io: CommandIo, format: OutputFormat): Promise<number> {
+  const sales = args.values.sales as string | undefined;
+  if (!sales) throw new UserError('retailos replenish simulate needs --sales FILE (an M5-style wide CSV).');
+  if (!fs.existsSync(sales)) throw new UserError(`No file ${sales}.`);
+  const prices = args.values.prices as string | undefined;
+  if (prices && !fs.existsSync(prices)) throw new UserError(`No file ${prices}.`);
+  const target = positive(args.values.target, '--target', 0.95, 0.9999);
+  let result: ReturnType<typeof compareRules>;
+  try {
+    result = compareRules(
+      loadWideSales(sales, prices),
+      {
+        replayDays: Math.round(positive(args.values.days, '--days', 180)),
+        leadMean: positive(args.values['lead-mean'], '--lead-mean', 7),
+        leadStd: positive(args.values['lead-std'], '--lead-std', 2.5),
+        targets: [target],
+      },
+      (message) => io.stderr.write(`${message}…\n`),
+    );
+  } catch (error) {
+    throw new UserError((error as Error).message);
+  }
+  const c = result.comparisons[0]!;
+  const row = (
+    rule: string,
+    r: {
+      fill: number;
+      avgInventoryValue: number;
+      avgInventoryUnits: number;
+      stockoutDays: number;
+      orders: number;
+    },
+    param: string,
+  ) => ({
+    rule,
+    parameter: param,
+    fill_rate: Math.round(r.fill * 10000) / 10000,
+    avg_inventory_value: Math.round(r.avgInventoryValue * 100) / 100,
+    avg_inventory_units: Math.round(r.avgInventoryUnits),
+    stockout_days: r.stockoutDays,
+    orders: r.orders,
+  });
+  const rows = [
+    row('static reorder level', c.static, `min qty ${c.static.min_qty_days.toFixed(2)} days`),
+    row('retailos policy', c.policy, `service level ${c.policy.service_level.toFixed(4)}`),
+    row('retailos policy, ABC/XYZ defaults', result.policyDefault, 'default config'),
+  ];
+  io.stdout.write(formatRows(Object.keys(rows[0]!), rows, format));
+  if (format === 'table') {
+    io.stdout.write(
+      `${result.series} series, ${c.static.fill >= target ? '' : 'static did not reach the target; '}` +
+        `inventory ${(c.inventory_value_reduction * 100).toFixed(1)}% below the static rule at ${(target * 100).toFixed(1)}% fill.\n`,
+    );
+  }
+  return 0;
+}

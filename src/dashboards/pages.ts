@@ -1,0 +1,116 @@
+import { can, type Permission, type Role } from '../api/roles.ts';
+import { DATASETS, datasetNamed } from './datasets.ts';
+
+/**
+ * The site's pages and the datasets each one loads (the `FileAttachment("data/…")` calls of
+ * `dashboards/src/<page>.md`; a test keeps the two in step). A role may open a page when it holds the
+ * permission of every dataset the page loads, so a page never half-loads with some data refused.
+ */
+export interface PageSpec {
+  /** The page file without extension (`index` is the site root). */
+  page: string;
+  title: string;
+  datasets: readonly string[];
+}
+
+const DIMENSIONS = ['meta', 'channels', 'nodes', 'categories'] as const;
+
+export const PAGES: readonly PageSpec[] = [
+  {
+    page: 'index',
+    title: 'Executive overview',
+    datasets: [
+      ...DIMENSIONS,
+      'kpi_daily',
+      'stock_daily',
+      'inventory_value_daily',
+      'margin_daily',
+      'aged_stock',
+    ],
+  },
+  {
+    page: 'inventory',
+    title: 'Inventory health',
+    datasets: [
+      ...DIMENSIONS,
+      'positions_by_node',
+      'channel_availability',
+      'stock_daily',
+      'count_accuracy',
+      'stock_watch',
+    ],
+  },
+  { page: 'exceptions', title: 'Exceptions', datasets: ['meta', 'nodes', 'exceptions', 'exception_queue'] },
+  {
+    page: 'replenishment',
+    title: 'Replenishment',
+    datasets: [
+      'meta',
+      'nodes',
+      'categories',
+      'recommendations',
+      'supplier_performance',
+      'late_po_exposure',
+      'supplier_lead_times',
+    ],
+  },
+  {
+    page: 'orders',
+    title: 'Orders and fulfilment',
+    datasets: [
+      'meta',
+      'channels',
+      'nodes',
+      'orders_daily',
+      'shipments_by_node',
+      'pick_backlog',
+      'backlog_daily',
+    ],
+  },
+  {
+    page: 'margin',
+    title: 'Margin',
+    datasets: [...DIMENSIONS, 'margin_daily', 'margin_by_node', 'price_effects', 'rollforward', 'aged_stock'],
+  },
+  {
+    page: 'operations',
+    title: 'Operations flow',
+    datasets: [
+      'meta',
+      'channels',
+      'nodes',
+      'inbound_daily',
+      'order_queues',
+      'allocation_latency',
+      'backlog_daily',
+      'approvals',
+      'supplier_lead_times',
+    ],
+  },
+  {
+    page: 'demand',
+    title: 'Demand and anomalies',
+    datasets: [...DIMENSIONS, 'forecast_vs_actual', 'demand_signals', 'sales_daily', 'anomalies', 'alerts'],
+  },
+];
+
+/** Every permission a page needs (those of its datasets). */
+export function pagePermissions(page: PageSpec): Permission[] {
+  const needed = new Set<Permission>();
+  for (const name of page.datasets) {
+    const dataset = datasetNamed(name);
+    if (!dataset) throw new Error(`Page ${page.page} loads unknown dataset ${name}`);
+    needed.add(dataset.permission);
+  }
+  return [...needed].sort();
+}
+
+export function canSeePage(role: Role, page: PageSpec): boolean {
+  return pagePermissions(page).every((permission) => can(role, permission));
+}
+
+export function pageNamed(name: string): PageSpec | undefined {
+  return PAGES.find((page) => page.page === name);
+}
+
+export { DATASETS };

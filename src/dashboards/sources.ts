@@ -1,0 +1,111 @@
+import type { ReaderPool } from '../api/reader-pool.ts';
+import { toJsonValue } from '../cli/format.ts';
+import { UserError } from '../warehouse/errors.ts';
+import { Warehouse } from '../warehouse/warehouse.ts';
+
+export type Row = Record<string, unknown>;
+
+/**
+ * Where a dashboards snapshot reads the warehouse from. Never a second DuckDB instance beside a running
+ * server (it would not see the server's later commits): either the file itself while no server holds it,
+ * or the server's own analyst SQL endpoint with a key.
+ */
+export interface SnapshotSource {
+  /** For messages: the file or the URL. */
+  readonly description: string;
+  /** Lower-case names of the tables and views that exist. */
+  relations(): Promise<Set<string>>;
+  /** Rows as JSON-ready objects (numbers, strings, ISO timestamps). */
+  query(sql: string): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+const RELATIONS_SQL = 'SELECT lower(table_name) AS name FROM information_schema.tables';
+
+/** The warehouse file, opened read-only (fails with exit code 3 while `retailos serve` holds it). */
+export async function openFileSource(dbPath: string): Promise<SnapshotSource> {
+  let warehouse: Warehouse;
+  try {
+    warehouse = await Warehouse.open(dbPath, { readOnly: true, migrate: false });
+  } catch (error) {
+    if (error instanceof UserError && error.exitCode === 3 && /in use/.test(error.message)) {
+      throw new UserError(
+        `${error.message} To build from a running server: retailos dashboards build --api http://127.0.0.1:8080 --key rk_…`,
+        3,
+      );
+    }
+    throw error;
+  }
+  return {
+    description: dbPath,
+    async relations() {
+      const rows = await warehouse.all<{ name: string }>(RELATIONS_SQL);
+      return new Set(rows.map((row) => row.name));
+    },
+    async query(sql) {
+      const rows = await warehouse.all(sql);
+      return rows.map((row) => toJsonValue(row) as Row);
+    },
+    close: () => warehouse.close(),
+  };
+}
+
+const API_MAX_ROWS = 100_000;
+
+/** A running server's POST /api/v1/sql (the key needs sql:query: admin or analyst). */
+export function apiSource(baseUrl: string, key: string, fetchImpl: typeof fetch = fetch): SnapshotSource {
+  const url = new URL('/api/v1/sql', baseUrl).toString();
+  async function query(sql: string): Promise<Row[]> {
+    let response: Response;
+    try {
+      response = await fetchImpl(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ sql, format: 'json', max_rows: API_MAX_ROWS }),
+      });
+    } catch (error) {
+      throw new UserError(`Cannot reach ${baseUrl}: ${(error as Error).message}`, 3);
+    }
+    const body = (await response.json().catch(() => ({}))) as {
+      rows?: Row[];
+      detail?: string;
+      code?: string;
+    };
+    if (response.status === 401 || response.status === 403) {
+      throw new UserError(`The server refused the key (${response.status}): ${body.detail ?? ''}`, 2);
+    }
+    if (!response.ok) throw new Error(body.detail ?? `POST ${url} answered ${response.status}`);
+    return body.rows ?? [];
+  }
+  return {
+    description: baseUrl,
+    async relations() {
+      const rows = await query(RELATIONS_SQL);
+      return new Set(rows.map((row) => String(row.name)));
+    },
+    query,
+    async close() {},
+  };
+}
+
+/**
+ * Inside `retailos serve`: the server's own reader connections (the same DuckDB instance, so every
+ * committed write is visible). Queries are run unprepared so the pool's statement cache stays small.
+ */
+export function readerSource(readers: ReaderPool): SnapshotSource {
+  async function query(sql: string): Promise<Row[]> {
+    return readers.use(async (pooled) => {
+      const reader = await pooled.connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS().map((row) => toJsonValue(row) as Row);
+    });
+  }
+  return {
+    description: 'the running server',
+    async relations() {
+      const rows = await query(RELATIONS_SQL);
+      return new Set(rows.map((row) => String(row.name)));
+    },
+    query,
+    async close() {},
+  };
+}
