@@ -15,6 +15,8 @@
 --   backorder, promise_at_risk, substitution_offered
 --                      the allocator's open exceptions (allocation_exceptions, docs/allocation.md)
 --   fulfilment_hold    an order held for a high-risk approval (fulfilment_holds, migration 0080)
+--   demand_above_plan  demand sensing: sales running above the forecast past stock + inbound cover
+--                      (demand_sensing_exceptions, migration 0071)
 -- Identity: exception_id is a stable hash of the type, keys and opening time (an episode keeps its id);
 -- condition_key is the same without the opening time. A condition whose workflow exception is not resolved
 -- keeps that exception's id and state even if its opening time moves (a late event): deduplication.
@@ -180,6 +182,8 @@ found AS (
   UNION ALL BY NAME SELECT * FROM master_data
   UNION ALL BY NAME SELECT * FROM allocator
   UNION ALL BY NAME SELECT * FROM holds
+  -- forecasting's demand sensing: demand running above plan past what stock + inbound cover (docs/forecasting.md)
+  UNION ALL BY NAME SELECT * EXCLUDE (detail), CAST(detail AS VARCHAR) AS detail FROM demand_sensing_exceptions
 ),
 keyed AS (
   SELECT concat_ws('|', exception_type, coalesce(sku, ''), coalesce(node_id, ''), coalesce(po_id, ''),
@@ -211,6 +215,7 @@ impact AS (
            WHEN i.exception_type IN ('backorder', 'promise_at_risk', 'substitution_offered')
              THEN coalesce(i.qty, l.qty) * l.unit_price
            WHEN i.exception_type = 'fulfilment_hold' THEN v.order_value
+           WHEN i.exception_type = 'demand_above_plan' THEN coalesce(i.value, 0)
            WHEN i.exception_type IN ('oversell', 'negative_stock', 'inventory_mismatch', 'transfer_overdue',
                                      'po_overdue')
              THEN abs(coalesce(i.qty, 0)) * coalesce(it.list_price, 0)
