@@ -54,6 +54,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async () => (await import('./forecast.ts')).benchForecast(),
     defaultEvents: 0,
   },
+  'm5-validation': {
+    summary: 'M5 validation window (d_1914..d_1941): WRMSSE at 12 levels vs sNaive, ES_bu, ES_md',
+    run: async () => (await import('./forecast-accuracy.ts')).benchM5Validation(),
+    defaultEvents: 0,
+  },
   ledger: {
     summary: 'full rebuild of inventory_positions from 10M events vs a bare SUM … FILTER … GROUP BY',
     run: async (options) => (await import('./ledger.ts')).benchLedger(options),

@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import type { RateLimitOptions } from './rate-limit.ts';
 import { ReaderPool } from './reader-pool.ts';
+import { rebuildSite } from './routes/dashboards.ts';
 import { AnalystSandbox, configureSandboxConnection, type SandboxLimits } from './sandbox.ts';
 import { SerialWriter } from './writer.ts';
 
@@ -140,18 +141,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         },
       });
     }
-    if (options.jobs?.enabled ?? true) {
-      const { jobs, context: jobsContext } = serverJobs({ warehouse, exclusive, metrics });
-      const hooks = persistentHooks(jobsContext);
-      scheduler = createScheduler(jobs, {
-        ...hooks,
-        onRun: async (run) => {
-          await hooks.onRun?.(run);
-          if (run.status === 'failed' || run.status === 'timed_out')
-            logger.error({ job: run.job_id, status: run.status, error: run.error }, 'scheduled job failed');
-        },
-      });
-    }
     context = {
       warehouse,
       readers: new ReaderPool(readerConnections),
@@ -165,6 +154,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       operations: operations ?? null,
       draining: false,
     };
+    if (options.jobs?.enabled ?? true) {
+      const { jobs, context: jobsContext } = serverJobs({
+        warehouse,
+        exclusive,
+        metrics,
+        extra: [
+          {
+            id: 'dashboards-build',
+            schedule: '45 * * * *',
+            timeout: 30 * 60_000,
+            preventOverlap: true,
+            description: 'rebuild the dashboards from the read models (also POST /dashboards/rebuild)',
+            run: () => rebuildSite(context),
+          },
+        ],
+      });
+      const hooks = persistentHooks(jobsContext);
+      scheduler = createScheduler(jobs, {
+        ...hooks,
+        onRun: async (run) => {
+          await hooks.onRun?.(run);
+          if (run.status === 'failed' || run.status === 'timed_out')
+            logger.error({ job: run.job_id, status: run.status, error: run.error }, 'scheduled job failed');
+        },
+      });
+    }
   } catch (error) {
     await warehouse.close();
     throw error;

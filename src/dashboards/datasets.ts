@@ -26,6 +26,8 @@ export interface DatasetSpec {
 }
 
 const LEDGER = 'the ledger (retailos refresh)';
+/** What the `{{order_facts}}` fragment reads. */
+const ORDER_FACTS = ['ledger_order_lines', 'ledger_order_events', 'stg_nodes', 'stg_lanes'] as const;
 
 export const DATASETS: readonly DatasetSpec[] = [
   {
@@ -64,14 +66,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     source: {
       kind: 'query',
       query: 'kpi_daily',
-      needs: [
-        'ledger_stock',
-        'ledger_keys',
-        'stg_items',
-        'ledger_config',
-        'mart_order_fulfilment',
-        'event_log',
-      ],
+      needs: ['ledger_stock', 'ledger_keys', 'stg_items', 'ledger_config', ...ORDER_FACTS, 'event_log'],
     },
   },
   {
@@ -166,7 +161,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     source: {
       kind: 'query',
       query: 'orders_daily',
-      needs: ['mart_order_fulfilment', 'ledger_sales', 'event_log'],
+      needs: [...ORDER_FACTS, 'ledger_sales', 'event_log'],
     },
   },
   {
@@ -195,14 +190,14 @@ export const DATASETS: readonly DatasetSpec[] = [
     permission: 'inventory:read',
     title: 'orders waiting by stage',
     producer: LEDGER,
-    source: { kind: 'query', query: 'order_queues', needs: ['mart_order_fulfilment'] },
+    source: { kind: 'query', query: 'order_queues', needs: [...ORDER_FACTS] },
   },
   {
     name: 'allocation_latency',
     permission: 'inventory:read',
     title: 'time to allocate, pick and ship',
     producer: LEDGER,
-    source: { kind: 'query', query: 'allocation_latency', needs: ['mart_order_fulfilment'] },
+    source: { kind: 'query', query: 'allocation_latency', needs: [...ORDER_FACTS] },
   },
   {
     name: 'inbound_daily',

@@ -24,11 +24,18 @@ export interface SnapshotSummary {
   datasets: { name: string; available: boolean; rows: number; seconds: number; note: string | null }[];
 }
 
-function querySql(name: string): string {
+function readQuery(name: string): string {
   return fs
     .readFileSync(path.join(QUERY_DIR, `${name}.sql`), 'utf8')
     .trim()
     .replace(/;\s*$/, '');
+}
+
+/** A query's text with its `{{fragment}}` includes (`queries/_fragment.sql`, shared CTEs) expanded. */
+export function querySql(name: string): string {
+  return readQuery(name).replace(/\{\{([a-z_]+)\}\}/g, (_match, fragment: string) =>
+    readQuery(`_${fragment}`),
+  );
 }
 
 /** Quotes an identifier that comes from our own dataset list (never from a request). */

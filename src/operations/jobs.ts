@@ -19,6 +19,8 @@ export interface ServerJobsOptions {
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
   metrics?: JobsContext['metrics'];
   env?: NodeJS.ProcessEnv;
+  /** Jobs of the process itself (the server's dashboards rebuild). */
+  extra?: Job[];
 }
 
 export function serverJobs(options: ServerJobsOptions): { jobs: Job[]; context: JobsContext } {
@@ -57,7 +59,11 @@ export function serverJobs(options: ServerJobsOptions): { jobs: Job[]; context: 
       run: () => write(() => syncExceptions(options.warehouse, { actor: 'scheduler' })),
     },
   ];
-  const jobs = [...own, ...standardJobs(context).filter((job) => job.id !== 'ledger-refresh')].map(
+  const jobs = [
+    ...own,
+    ...(options.extra ?? []),
+    ...standardJobs(context).filter((job) => job.id !== 'ledger-refresh'),
+  ].map(
     (job): Job => ({
       ...job,
       // Every run sees the business clock as it stands (a pinned replay clock, or the wall clock).

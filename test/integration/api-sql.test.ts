@@ -9,7 +9,8 @@ let fx: Fixture;
 let outside: string;
 
 beforeAll(async () => {
-  fx = await createFixture({ server: { sql: { timeoutMs: 300, maxRows: 1000 } } });
+  // 3 s: long enough for the catalog fingerprint on a loaded CI machine, far short of the runaway query below.
+  fx = await createFixture({ server: { sql: { timeoutMs: 3_000, maxRows: 1000 } } });
   outside = path.join(fx.dir, 'outside');
   fs.mkdirSync(outside);
   fs.writeFileSync(path.join(outside, 'secret.csv'), 'a,b\n1,2\n');

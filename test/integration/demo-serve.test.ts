@@ -9,12 +9,17 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retailos-demo-serve-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('npm start path: demo --serve', () => {
-  it('lands the data, prints an admin key once, serves the API with it, and stops cleanly on SIGTERM', async () => {
+  it('lands the data, builds the dashboards, prints an admin key once, serves both with it, and stops cleanly on SIGTERM', {
+    timeout: 300_000,
+  }, async () => {
     const db = path.join(dir, 'retailos.duckdb');
     const child = spawn(
       process.execPath,
       ['bin/retailos.js', 'demo', '--fixtures', '--serve', '--port', '0', '--db', db],
-      { cwd: repoRoot, env: { ...process.env, RETAILOS_LOG_LEVEL: 'error' } },
+      {
+        cwd: repoRoot,
+        env: { ...process.env, RETAILOS_LOG_LEVEL: 'error', RETAILOS_DASHBOARDS_DIR: path.join(dir, 'site') },
+      },
     );
     let stdout = '';
     let stderr = '';
@@ -46,6 +51,14 @@ describe('npm start path: demo --serve', () => {
     expect(positions.status).toBe(200);
     const body = (await positions.json()) as { data: { on_hand: number }[] };
     expect(body.data.length).toBeGreaterThan(0);
+
+    // The first run built the dashboards; they are served behind the same keys.
+    expect(stdout).toContain('/dashboards/');
+    const dashboards = await fetch(`${url}/dashboards/`, { headers: { authorization: `Bearer ${key}` } });
+    expect(dashboards.status).toBe(200);
+    expect(await dashboards.text()).toContain('<html');
+    const anonymous = await fetch(`${url}/dashboards/`, { redirect: 'manual' });
+    expect([302, 303, 401]).toContain(anonymous.status);
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

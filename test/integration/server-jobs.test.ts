@@ -20,6 +20,7 @@ describe('scheduled jobs in the server', () => {
       'alerts-digest',
       'alerts-evaluate',
       'anomaly-detect',
+      'dashboards-build',
       'forecast-predict',
       'forecast-train',
       'operations-pipeline',

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createKey, listKeys } from '../../api/keys.ts';
+import { siteDir } from '../../dashboards/build.ts';
 import { resolveSources } from '../../ingest/sources.ts';
 import { runPipeline } from '../../operations/pipeline.ts';
 import { DEFAULT_SEED } from '../../sim/params.ts';
@@ -10,6 +12,7 @@ import { Warehouse } from '../../warehouse/warehouse.ts';
 import type { Command, CommandIo } from '../command.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress.ts';
+import { dashboardsCommand } from './dashboards.ts';
 import { ingestWithProgress, printSummary } from './ingest.ts';
 import { serveCommand } from './serve.ts';
 import { statusCommand } from './status.ts';
@@ -26,8 +29,9 @@ export const demoCommand: Command = {
   details: [
     'What `npm start` runs. Steps: create or update the warehouse; simulate the retailer into',
     'data/generated/<scale> (first run only: an existing simulation with the same options is reused);',
-    'ingest it (idempotent: a second run lands nothing new); print the status; with --serve, create',
-    'an admin key named "demo" (printed once) and serve the API until Ctrl-C.',
+    'ingest it (idempotent: a second run lands nothing new); apply it to the ledger and allocate open orders;',
+    'print the status; with --serve, build the dashboards (first run), create an admin key named "demo"',
+    '(printed once) and serve the API and dashboards until Ctrl-C.',
     'The simulated faults include a few malformed rows on purpose: they are rejected and listed,',
     'and do not make the command fail. --fixtures lands the small hand-written data/demo set instead.',
   ].join('\n'),
@@ -98,6 +102,7 @@ export const demoCommand: Command = {
       io.stdout.write('Next: retailos serve · retailos sql "SELECT * FROM stg_nodes" · retailos --help\n');
       return 0;
     }
+    await ensureDashboards(args.values.db as string | undefined, io);
     await announceDemoKey(dbPath, io);
     return serveCommand.run({ values: { db: args.values.db, port: args.values.port }, positionals: [] }, io);
   },
@@ -121,6 +126,18 @@ async function pinBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<vo
   );
 }
 
+/**
+ * The dashboards are a static build of the warehouse's read models: built here on the first run (about a
+ * minute for the demo retailer), then rebuilt by the server's hourly job and on POST /dashboards/rebuild.
+ */
+async function ensureDashboards(db: string | undefined, io: CommandIo): Promise<void> {
+  if (fs.existsSync(path.join(siteDir(io.env), 'index.html'))) return;
+  io.stdout.write('Building the dashboards (first run only) …\n');
+  const code = await dashboardsCommand.run({ values: { db }, positionals: ['build'] }, io);
+  if (code !== 0)
+    io.stderr.write('The dashboards did not build; the API is served anyway (retailos dashboards build).\n');
+}
+
 const DEMO_KEY_NAME = 'demo';
 
 /** Gives the demo an admin key: created (and shown, once) on the first run, named on later ones. */
@@ -138,7 +155,8 @@ async function announceDemoKey(dbPath: string, io: CommandIo): Promise<void> {
     const { key } = await createKey(warehouse, { role: 'admin', name: DEMO_KEY_NAME });
     io.stdout.write(`Admin key for the demo (shown once, stored hashed): ${key}\n`);
     io.stdout.write(
-      `Try: curl -H "Authorization: Bearer ${key}" http://127.0.0.1:8080/api/v1/openapi.json\n`,
+      `Try: curl -H "Authorization: Bearer ${key}" http://127.0.0.1:8080/api/v1/openapi.json\n` +
+        'Dashboards: open http://127.0.0.1:8080/dashboards/ and log in with this key.\n',
     );
   } finally {
     await warehouse.close();

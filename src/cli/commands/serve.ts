@@ -16,7 +16,10 @@ export const serveCommand: Command = {
   summary: 'Run the API server (owns the warehouse; stops gracefully on SIGTERM/SIGINT).',
   usage: 'retailos serve [--port 8080] [--host 127.0.0.1]',
   details: [
-    'Serves /api/v1 (every route needs an API key: retailos keys create --role … --name …), /health and /metrics.',
+    'Serves /api/v1 (every route needs an API key: retailos keys create --role … --name …), /health, /metrics and',
+    'the dashboards at /dashboards/ (built by retailos dashboards build; rebuilt hourly). Runs the scheduled jobs',
+    '(forecasting, replenishment, anomaly detection, alerts, workflow) and, after every ingest batch, the ledger',
+    'refresh and allocation.',
     'While it runs it is the only process that can open the warehouse: use the API (or stop it) for the CLI.',
     'Logs are JSON lines on stdout (RETAILOS_LOG_LEVEL=debug|info|warn|error).',
   ].join('\n'),
@@ -47,6 +50,7 @@ export const serveCommand: Command = {
       limits: { maxEventsPerRequest: maxEvents },
     });
     io.stderr.write(`retailos serve: listening on ${server.url} (warehouse ${dbPath}); Ctrl-C stops\n`);
+    io.stderr.write(`retailos serve: dashboards at ${server.url}/dashboards/ (log in with an API key)\n`);
     if (server.context.keys.size === 0) {
       io.stderr.write(
         'retailos serve: no API keys yet; stop the server and create one: retailos keys create --role admin --name you\n',

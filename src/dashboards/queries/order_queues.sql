@@ -1,13 +1,14 @@
 -- grain: one row per (day, stage, channel_id): orders waiting at the end of the day in each fulfilment stage
 -- (awaiting allocation, awaiting pick, awaiting shipment) and their average age in hours.
-WITH days AS (
+WITH {{order_facts}},
+days AS (
   SELECT unnest(generate_series(min(placed_at)::DATE, max(placed_at)::DATE, INTERVAL 1 DAY))::DATE AS day
-  FROM mart_order_fulfilment
+  FROM order_facts
 ),
 o AS (
   SELECT channel_id, placed_at, first_allocated_at, first_picked_at, last_shipped_at,
          coalesce(cancelled_at, CASE WHEN fully_shipped THEN NULL END) AS cancelled_at, fully_shipped
-  FROM mart_order_fulfilment
+  FROM order_facts
 ),
 staged AS (
   SELECT d.day, o.channel_id,

@@ -1,7 +1,8 @@
 -- grain: one row per (day placed, channel_id): orders, lines, units ordered and shipped, cancelled lines,
 -- orders shipped from more than one node (split), orders shipped by their promised date, fulfilment cost
--- (routing: node pick cost + lane cost, mart_order_fulfilment) and the hours from placement to shipment.
-WITH nodes_per_order AS (
+-- (routing: node pick cost + lane cost, order_facts) and the hours from placement to shipment.
+WITH {{order_facts}},
+nodes_per_order AS (
   SELECT order_id, count(DISTINCT node_id) AS ship_nodes
   FROM ledger_sales WHERE event_type = 'shipped' GROUP BY ALL
 ),
@@ -20,7 +21,7 @@ SELECT f.placed_at::DATE AS day, f.channel_id,
        coalesce(sum(f.fulfilment_cost), 0)::DOUBLE AS fulfilment_cost,
        coalesce(sum(f.placed_to_shipped_hours), 0)::DOUBLE AS cycle_hours_sum,
        count(f.placed_to_shipped_hours)::BIGINT AS cycle_hours_n
-FROM mart_order_fulfilment f
+FROM order_facts f
 LEFT JOIN nodes_per_order n USING (order_id)
 LEFT JOIN promised p USING (order_id)
 GROUP BY ALL ORDER BY 1, 2
