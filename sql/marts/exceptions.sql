@@ -15,6 +15,9 @@
 --   backorder, promise_at_risk, substitution_offered
 --                      the allocator's open exceptions (allocation_exceptions, docs/allocation.md)
 --   fulfilment_hold    an order held for a high-risk approval (fulfilment_holds, migration 0080)
+--   delayed_receipt    an open PO whose expected date a po_updated pushed later, not yet overdue
+--   damaged_stock      units in the damaged bucket awaiting a disposition (opened: the position's last movement)
+--   anomaly            a detector anomaly of the last 7 days on a metric × scope (anomalies, migration 0100)
 --   demand_above_plan  demand sensing: sales running above the forecast past stock + inbound cover
 --                      (demand_sensing_exceptions, migration 0071)
 -- Identity: exception_id is a stable hash of the type, keys and opening time (an episode keeps its id);
@@ -172,6 +175,50 @@ holds AS (
   FROM fulfilment_holds h
   WHERE h.status = 'held'
 ),
+-- an open PO whose supplier pushed its expected date later (po_updated), before it is overdue (then po_overdue)
+delayed_receipt AS (
+  SELECT 'delayed_receipt' AS exception_type,
+         CASE WHEN date_diff('day', s.promised_at, s.expected_at) >= 7 THEN 'high' ELSE 'medium' END AS severity,
+         NULL AS sku, p.node_id, NULL AS order_id, s.po_id, NULL AS transfer_id, NULL AS event_id,
+         s.slipped_at AS opened_at, p.open_qty AS qty, CAST(p.value AS DECIMAL(38, 2)) AS value,
+         json_object('supplier_id', p.supplier_id, 'promised_at', s.promised_at, 'expected_at', s.expected_at,
+                     'slip_days', date_diff('day', s.promised_at, s.expected_at), 'open_qty', p.open_qty)::VARCHAR
+           AS detail
+  FROM (
+    SELECT po_id,
+           arg_min(expected_at, (occurred_at, seq)) FILTER (WHERE event_type = 'po_created') AS promised_at,
+           arg_max(expected_at, (occurred_at, seq)) FILTER (WHERE event_type IN ('po_created', 'po_updated'))
+             AS expected_at,
+           max(occurred_at) FILTER (WHERE event_type = 'po_updated') AS slipped_at
+    FROM ledger_po_events GROUP BY po_id
+  ) s
+  JOIN (SELECT po_id, any_value(node_id) AS node_id, any_value(supplier_id) AS supplier_id,
+               sum(open_qty) AS open_qty, sum(open_qty * unit_cost) AS value
+        FROM ledger_purchase_orders WHERE open_qty > 0 GROUP BY po_id) p USING (po_id)
+  CROSS JOIN cfg
+  WHERE s.expected_at > s.promised_at AND CAST(s.expected_at AS DATE) >= CAST(cfg.clock AS DATE)
+),
+-- units waiting in the damaged bucket for a disposition (repair, write-off, vendor return)
+damaged AS (
+  SELECT 'damaged_stock' AS exception_type, 'low' AS severity, p.sku, p.node_id, NULL AS order_id, NULL AS line_id,
+         NULL AS po_id, NULL AS transfer_id, NULL AS event_id, p.last_movement_at AS opened_at,
+         p.damaged::BIGINT AS qty, CAST(p.damaged * coalesce(p.avg_unit_cost, 0) AS DECIMAL(38, 2)) AS value,
+         json_object('bucket', 'damaged', 'units', p.damaged)::VARCHAR AS detail
+  FROM inventory_positions p
+  WHERE p.damaged > 0
+),
+-- anomalies the detector scored in the last 7 business days (docs/anomalies.md); one per metric × scope × day
+anomaly AS (
+  SELECT 'anomaly' AS exception_type, CASE WHEN a.score >= 0.9 THEN 'high' ELSE 'medium' END AS severity,
+         NULL AS sku, CASE WHEN a.scope_kind = 'node' THEN a.scope_id END AS node_id, NULL AS order_id,
+         NULL AS line_id, NULL AS po_id, NULL AS transfer_id, NULL AS event_id,
+         CAST(a.day AS TIMESTAMPTZ) AS opened_at, NULL::BIGINT AS qty, NULL::DECIMAL(38, 2) AS value,
+         json_object('kind', concat_ws(':', a.metric, a.scope_kind, a.scope_id), 'metric', a.metric,
+                     'scope_kind', a.scope_kind, 'scope_id', a.scope_id, 'day', a.day, 'value', a.value,
+                     'expected', a.expected, 'score', a.score, 'direction', a.direction)::VARCHAR AS detail
+  FROM anomalies a, cfg
+  WHERE a.is_anomaly AND a.day >= CAST(cfg.clock AS DATE) - 7
+),
 found AS (
   SELECT * FROM oversell
   UNION ALL BY NAME SELECT * FROM negative_stock
@@ -182,6 +229,9 @@ found AS (
   UNION ALL BY NAME SELECT * FROM master_data
   UNION ALL BY NAME SELECT * FROM allocator
   UNION ALL BY NAME SELECT * FROM holds
+  UNION ALL BY NAME SELECT * FROM damaged
+  UNION ALL BY NAME SELECT * FROM delayed_receipt
+  UNION ALL BY NAME SELECT * FROM anomaly
   -- forecasting's demand sensing: demand running above plan past what stock + inbound cover (docs/forecasting.md)
   UNION ALL BY NAME SELECT * EXCLUDE (detail), CAST(detail AS VARCHAR) AS detail FROM demand_sensing_exceptions
 ),
@@ -215,7 +265,7 @@ impact AS (
            WHEN i.exception_type IN ('backorder', 'promise_at_risk', 'substitution_offered')
              THEN coalesce(i.qty, l.qty) * l.unit_price
            WHEN i.exception_type = 'fulfilment_hold' THEN v.order_value
-           WHEN i.exception_type = 'demand_above_plan' THEN coalesce(i.value, 0)
+           WHEN i.exception_type IN ('demand_above_plan', 'damaged_stock', 'delayed_receipt') THEN coalesce(i.value, 0)
            WHEN i.exception_type IN ('oversell', 'negative_stock', 'inventory_mismatch', 'transfer_overdue',
                                      'po_overdue')
              THEN abs(coalesce(i.qty, 0)) * coalesce(it.list_price, 0)
