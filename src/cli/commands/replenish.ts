@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import { refreshLedger } from '../../ledger/refresh.ts';
 import { workflowApprovals } from '../../replenishment/approvals.ts';
 import { compareRules, loadWideSales } from '../../replenishment/compare.ts';
+import { loadWarehouseDemand } from '../../replenishment/demand-history.ts';
 import { exposure, planReplenishment, supplierPerformance } from '../../replenishment/service.ts';
+import type { SimSeries } from '../../replenishment/simulate.ts';
 import { getRecommendation, listRecommendations, STATUSES } from '../../replenishment/store.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
@@ -43,8 +45,9 @@ export const replenishCommand: Command = {
     'reject ID   decline it (--reason)',
     'suppliers   lead time distribution, on-time and fill rate, ETA slippage, trend (--by-node, --supplier)',
     'exposure    late or slipped POs: nodes, channels and open orders exposed, stockout dates, revenue at risk',
-    'simulate    replay daily demand (--sales: an M5-style wide CSV, d_1… columns; --prices optional) through the',
-    '            policy and a static reorder level, each tuned to --target fill; no warehouse needed',
+    'simulate    replay daily demand (--sales: an M5-style wide CSV, d_1… columns; --prices optional; or --from-db:',
+    "            the warehouse's own POS + shipped units per sku × node) through the policy and a static reorder",
+    '            level, each tuned to --target fill',
   ].join('\n'),
   options: {
     'as-of': {
@@ -71,6 +74,10 @@ export const replenishCommand: Command = {
     reason: { type: 'string', valueName: 'TEXT', description: 'approve / reject: why' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
     sales: { type: 'string', valueName: 'FILE', description: 'simulate: daily demand, M5 wide CSV' },
+    'from-db': {
+      type: 'boolean',
+      description: "simulate: replay the warehouse's own demand (POS + shipped, per sku × node)",
+    },
     prices: {
       type: 'string',
       valueName: 'FILE',
@@ -220,15 +227,33 @@ function positive(value: unknown, flag: string, fallback: number, max = Number.P
 /** `replenish simulate`: the benchmark's comparison on any daily demand file. */
 async function simulate(args: ParsedArgs, io: CommandIo, format: OutputFormat): Promise<number> {
   const sales = args.values.sales as string | undefined;
-  if (!sales) throw new UserError('retailos replenish simulate needs --sales FILE (an M5-style wide CSV).');
-  if (!fs.existsSync(sales)) throw new UserError(`No file ${sales}.`);
+  const fromDb = args.values['from-db'] === true;
+  if (!sales && !fromDb) {
+    throw new UserError(
+      'retailos replenish simulate needs --sales FILE (an M5-style wide CSV) or --from-db (the warehouse).',
+    );
+  }
+  if (sales && !fs.existsSync(sales)) throw new UserError(`No file ${sales}.`);
   const prices = args.values.prices as string | undefined;
   if (prices && !fs.existsSync(prices)) throw new UserError(`No file ${prices}.`);
+  let series: SimSeries[];
+  if (fromDb) {
+    const warehouse = await Warehouse.open(resolveDbPath(args.values.db as string | undefined, io.env), {
+      create: false,
+    });
+    try {
+      series = await loadWarehouseDemand(warehouse);
+    } finally {
+      await warehouse.close();
+    }
+  } else {
+    series = loadWideSales(sales!, prices);
+  }
   const target = positive(args.values.target, '--target', 0.95, 0.9999);
   let result: ReturnType<typeof compareRules>;
   try {
     result = compareRules(
-      loadWideSales(sales, prices),
+      series,
       {
         replayDays: Math.round(positive(args.values.days, '--days', 180)),
         leadMean: positive(args.values['lead-mean'], '--lead-mean', 7),
