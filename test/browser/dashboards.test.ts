@@ -88,6 +88,8 @@ beforeAll(async () => {
   ]);
   await cli(['ingest', path.join(dir, 'sim'), '--db', db]);
   await cli(['refresh', '--db', db]);
+  // Recommendations with their projected stock curves for the Replenishment page.
+  await cli(['replenish', 'plan', '--db', db]);
   const warehouse = await Warehouse.open(db);
   try {
     adminKey = (await createKey(warehouse, { role: 'admin', name: 'browser test' })).key;
@@ -181,6 +183,25 @@ describe('dashboards in Chromium', () => {
     },
     60_000,
   );
+
+  it("the replenishment page draws a recommendation's projected stock without and with it", async () => {
+    const page = await browser.newPage();
+    try {
+      // The context may hold a session from an earlier test already; log in only when asked to.
+      await page.goto(`${server.url}/dashboards/`, { waitUntil: 'networkidle' });
+      if (page.url().includes('/dashboards/login')) await logIn(page, adminKey);
+      await page.waitForLoadState('networkidle');
+      const problems = await open(page, `${server.url}/dashboards/replenishment`);
+      expect(problems).toEqual([]);
+      const card = page.locator('.card', { hasText: 'Projected stock' }).first();
+      await card.waitFor();
+      expect(await card.textContent()).not.toContain('carries no projected stock curve');
+      // Plot draws one path per series (without, with) inside its line mark.
+      expect(await card.locator('svg [aria-label="line"] path').count()).toBe(2);
+    } finally {
+      await page.close();
+    }
+  });
 
   it('a filter changes what is shown', async () => {
     const page = await browser.newPage();

@@ -33,7 +33,28 @@ export function approvalsWaiting(rows, asOf) {
  * Stock curves a recommendation carries (arrays of numbers or of {date|day, qty|units|value} points, or
  * their JSON text), as [{series, x, y}] for a line chart.
  */
+/** The first line of a replenishment recommendation (`lines`: JSON array of per-sku plans), if any. */
+export function primaryLine(row) {
+  let lines = row?.lines;
+  if (typeof lines === 'string') {
+    try {
+      lines = JSON.parse(lines);
+    } catch {
+      return undefined;
+    }
+  }
+  return Array.isArray(lines) && lines[0] && typeof lines[0] === 'object' ? lines[0] : undefined;
+}
+
 export function curvesOf(row) {
+  // A replenishment recommendation: its first line's projected stock without and with the order.
+  const line = primaryLine(row);
+  if (line && Array.isArray(line.curve)) {
+    return line.curve.flatMap((point) => [
+      { series: 'without', x: new Date(point.day), y: point.without },
+      { series: 'with', x: new Date(point.day), y: point.with },
+    ]);
+  }
   const out = [];
   for (const [key, raw] of Object.entries(row)) {
     let value = raw;
