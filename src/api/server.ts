@@ -42,7 +42,14 @@ export interface ServerOptions {
    * The operations pipeline after ingest (ledger refresh, then allocation), debounced. On by default: the
    * server keeps positions, availability and allocations current without anyone running `retailos refresh`.
    */
-  operations?: { enabled?: boolean; allocate?: boolean; debounceMs?: number; maxWaitMs?: number };
+  operations?: {
+    enabled?: boolean;
+    allocate?: boolean;
+    debounceMs?: number;
+    maxWaitMs?: number;
+    /** Events the ledger absorbs per pipeline run (default 20,000): bounds how long ingest waits. */
+    maxLedgerEvents?: number;
+  };
   /**
    * The scheduled jobs (src/operations/jobs.ts: forecasting, replenishment, anomaly detection, alerts,
    * workflow sync, the pipeline as a safety net) on their cron schedules. On by default.
@@ -123,7 +130,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         exclusive,
         debounceMs: options.operations?.debounceMs ?? 250,
         maxWaitMs: options.operations?.maxWaitMs ?? 2_000,
-        pipeline: { allocate: options.operations?.allocate ?? true, trigger: 'server' },
+        pipeline: {
+          allocate: options.operations?.allocate ?? true,
+          trigger: 'server',
+          maxLedgerEvents: options.operations?.maxLedgerEvents ?? 20_000,
+        },
         onReport(report) {
           if (report.ledger || report.allocation) {
             logger.info(

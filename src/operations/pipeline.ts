@@ -16,6 +16,11 @@ export interface PipelineOptions {
   allocate?: boolean;
   /** Who asked (recorded on the allocation run): server, demo, cli. */
   trigger?: string;
+  /**
+   * Apply at most this many events to the ledger per run (the server: 20,000, so ingest never waits long on
+   * the writer); allocation waits until the ledger has caught up. Default: everything pending.
+   */
+  maxLedgerEvents?: number;
 }
 
 export interface PipelineReport {
@@ -23,6 +28,8 @@ export interface PipelineReport {
   ledger: RefreshResult | null;
   /** Null when allocation was not asked for or nothing was open. */
   allocation: RunReport | null;
+  /** Events still waiting for the ledger after this run (a bounded run); the caller runs again. */
+  pendingEvents: number;
   seconds: number;
 }
 
@@ -58,10 +65,14 @@ export async function runPipeline(
   options: PipelineOptions = {},
 ): Promise<PipelineReport> {
   const started = performance.now();
-  const report: PipelineReport = { ledger: null, allocation: null, seconds: 0 };
+  const report: PipelineReport = { ledger: null, allocation: null, pendingEvents: 0, seconds: 0 };
   const lag = await ledgerLag(warehouse);
-  if (lag.pendingEvents > 0) report.ledger = await refreshLedger(warehouse);
-  if (options.allocate ?? true) {
+  if (lag.pendingEvents > 0) {
+    report.ledger = await refreshLedger(warehouse, { maxEvents: options.maxLedgerEvents });
+    report.pendingEvents = lag.pendingEvents - report.ledger.events;
+  }
+  // Allocation reads the ledger's positions: it waits until the ledger has caught up.
+  if ((options.allocate ?? true) && report.pendingEvents === 0) {
     if (await allocationPending(warehouse)) {
       // Mark what this run has seen before it lands its own events (they never trigger a run).
       const seen = await warehouse.one<{ seq: bigint | null }>('SELECT max(seq) AS seq FROM event_log');
@@ -88,6 +99,14 @@ async function allocationPending(warehouse: Warehouse): Promise<boolean> {
 
 export interface OperationsSchedulerOptions extends SchedulerOptions {
   pipeline?: PipelineOptions;
+  /**
+   * After a run that held the writer for T seconds, the next waits at least `dutyFactor` × T (capped at
+   * `maxCooldownMs`), so under sustained ingest the pipeline takes at most 1 / (1 + dutyFactor) of the
+   * writer and ingest keeps most of it; positions then lag by a few runs instead of ingest stalling.
+   * Default 3 (≤ 25% of the writer), cap 30 s.
+   */
+  dutyFactor?: number;
+  maxCooldownMs?: number;
   /** Runs the pipeline alone on the write connection (the server's `SerialWriter.exclusive`). */
   exclusive: <T>(work: () => Promise<T>) => Promise<T>;
   onReport?: (report: PipelineReport) => void;
@@ -98,12 +117,36 @@ export function createOperationsScheduler(
   warehouse: Warehouse,
   options: OperationsSchedulerOptions,
 ): AllocationScheduler {
-  return new AllocationScheduler(
-    () =>
-      options.exclusive(async () => {
-        const report = await runPipeline(warehouse, { trigger: 'server', ...options.pipeline });
-        options.onReport?.(report);
-      }),
-    options,
-  );
+  const dutyFactor = options.dutyFactor ?? 3;
+  const maxCooldownMs = options.maxCooldownMs ?? 30_000;
+  let cooling: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
+  const scheduler = new AllocationScheduler(async () => {
+    const started = performance.now();
+    const report = await options.exclusive(() =>
+      runPipeline(warehouse, { trigger: 'server', ...options.pipeline }),
+    );
+    options.onReport?.(report);
+    // A bounded run left events for the next one.
+    if (report.pendingEvents > 0) scheduler.notify();
+    const cooldown = Math.min(maxCooldownMs, dutyFactor * (performance.now() - started));
+    // The writer is free again; this run "ends" only after the cool-down, so the scheduler's next run waits.
+    if (cooldown >= 1) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, cooldown);
+        timer.unref?.();
+        cooling = { timer, wake: resolve };
+      });
+      cooling = undefined;
+    }
+  }, options);
+  const stop = scheduler.stop.bind(scheduler);
+  scheduler.stop = async () => {
+    // Shutdown does not wait out a cool-down.
+    if (cooling) {
+      clearTimeout(cooling.timer);
+      cooling.wake();
+    }
+    await stop();
+  };
+  return scheduler;
 }

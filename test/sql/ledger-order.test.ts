@@ -60,6 +60,28 @@ describe('ledger: order independence and incremental = full (property)', () => {
     });
   }
 
+  it('bounded refreshes (maxEvents, as the server runs them) absorb a shuffled backlog in chunks to the same result', async () => {
+    const events = randomEvents(17, 110);
+    const reference = await tmp.open('reference.duckdb');
+    await pinClock(reference, CLOCK);
+    await land(reference, byTime(events));
+    await refreshLedger(reference);
+    const expected = await ledgerSnapshot(reference);
+
+    const warehouse = await tmp.open('bounded.duckdb');
+    await pinClock(warehouse, CLOCK);
+    await land(warehouse, rng(99).shuffle(events));
+    const chunks: number[] = [];
+    for (let run = 0; run < 100; run++) {
+      const result = await refreshLedger(warehouse, { maxEvents: 25 });
+      if (result.events === 0) break;
+      chunks.push(result.events);
+    }
+    expect(chunks).toEqual([25, 25, 25, 25, 10]);
+    expect(await failingAssertions(warehouse)).toEqual([]);
+    expect(await ledgerSnapshot(warehouse)).toEqual(expected);
+  });
+
   it('a refresh with nothing new changes nothing; a second full rebuild is identical', async () => {
     const warehouse = await tmp.open();
     await land(warehouse, randomEvents(5, 60));
