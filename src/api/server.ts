@@ -8,6 +8,7 @@ import { createScheduler, persistentHooks, type Scheduler } from '../jobs/index.
 import { ledgerLag } from '../ledger/refresh.ts';
 import { serverJobs } from '../operations/jobs.ts';
 import { createOperationsScheduler } from '../operations/pipeline.ts';
+import { ensureReadModels as ensureReplenishmentViews } from '../replenishment/sql.ts';
 import { UserError } from '../warehouse/errors.ts';
 import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
@@ -106,6 +107,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         await configureSandboxConnection(connection);
         return connection;
       }),
+    );
+    // Replenishment's read models as views (analyst SQL, dashboards), before the catalog is only read.
+    // A warehouse without the ledger's models (an old or partial one) just goes without them.
+    await ensureReplenishmentViews(warehouse).catch((error: unknown) =>
+      logger.warn({ err: error }, 'replenishment read-model views not created'),
     );
     // From here on no connection of this instance can change a setting (the sandbox relies on it).
     await warehouse.run('SET lock_configuration = true');

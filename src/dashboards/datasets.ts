@@ -151,7 +151,8 @@ export const DATASETS: readonly DatasetSpec[] = [
     permission: 'exceptions:read',
     title: 'the exception workflow queue (owners, SLA, priority)',
     producer: 'the exception workflow (issue 8)',
-    source: { kind: 'table', tables: ['exception_queue', 'workflow_exceptions'], limit: 5000 },
+    // `exceptions` carries the workflow's state (owner_role, sla_hours, status) since issue 8 landed.
+    source: { kind: 'table', tables: ['exception_queue', 'workflow_exceptions', 'exceptions'], limit: 5000 },
   },
   {
     name: 'orders_daily',
@@ -222,7 +223,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     permission: 'exceptions:read',
     title: 'approval requests',
     producer: 'the approval workflow (issue 8)',
-    source: { kind: 'table', tables: ['approvals', 'approval_requests'], limit: 5000 },
+    source: { kind: 'table', tables: ['approvals', 'approval_requests', 'workflow_approvals'], limit: 5000 },
   },
   {
     name: 'margin_daily',

@@ -132,8 +132,9 @@ export function createOperationsScheduler(
     // The writer is free again; this run "ends" only after the cool-down, so the scheduler's next run waits.
     if (cooldown >= 1) {
       await new Promise<void>((resolve) => {
+        // Not unref'd: a shutdown in progress awaits this run, and an unref'd timer would let Node exit
+        // mid-shutdown (exit code 13, unsettled await). stop() wakes it instead.
         const timer = setTimeout(resolve, cooldown);
-        timer.unref?.();
         cooling = { timer, wake: resolve };
       });
       cooling = undefined;

@@ -4,11 +4,14 @@ import { createKey, listKeys } from '../../api/keys.ts';
 import { siteDir } from '../../dashboards/build.ts';
 import { resolveSources } from '../../ingest/sources.ts';
 import { runPipeline } from '../../operations/pipeline.ts';
+import { planReplenishment } from '../../replenishment/service.ts';
+import { ensureReadModels as ensureReplenishmentViews } from '../../replenishment/sql.ts';
 import { DEFAULT_SEED } from '../../sim/params.ts';
 import { isSimulationOf, readManifest, simulate } from '../../sim/simulate.ts';
 import { PROJECT_ROOT, resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
+import { syncExceptions } from '../../workflow/exceptions.ts';
 import type { Command, CommandIo } from '../command.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress.ts';
@@ -83,6 +86,8 @@ export const demoCommand: Command = {
       await pinBusinessClock(warehouse, io);
       io.stdout.write('Applying the events to the ledger and allocating open orders …\n');
       const pipeline = await runPipeline(warehouse, { trigger: 'demo' });
+      // Replenishment's read models (supplier performance, exposure) as views, for analysts and dashboards.
+      await ensureReplenishmentViews(warehouse);
       const stats = pipeline.allocation?.result?.stats;
       io.stdout.write(
         `Ledger: ${formatCount(pipeline.ledger?.events ?? 0)} events applied; allocator: ` +
@@ -92,6 +97,7 @@ export const demoCommand: Command = {
             : 'nothing new to allocate') +
           ` (${pipeline.seconds.toFixed(1)} s).\n`,
       );
+      await firstPlanAndQueue(warehouse, io);
     } finally {
       await warehouse.close();
     }
@@ -107,6 +113,25 @@ export const demoCommand: Command = {
     return serveCommand.run({ values: { db: args.values.db, port: args.values.port }, positionals: [] }, io);
   },
 };
+
+/**
+ * What the server's scheduled jobs would have done by now, so the first look is not empty: a replenishment
+ * plan (only when none exists: later plans come from the daily job) and the exception queue's owners, SLAs
+ * and escalations (idempotent).
+ */
+async function firstPlanAndQueue(warehouse: Warehouse, io: CommandIo): Promise<void> {
+  const started = performance.now();
+  const existing = await warehouse.one<{ n: bigint }>(
+    'SELECT count(*) AS n FROM replenishment_recommendations',
+  );
+  const plan = Number(existing?.n ?? 0) === 0 ? await planReplenishment(warehouse) : null;
+  const queue = await syncExceptions(warehouse, { actor: 'demo' });
+  io.stdout.write(
+    (plan ? `Replenishment: ${formatCount(plan.recommendations)} recommendations proposed; ` : '') +
+      `exception queue: ${formatCount(queue.opened)} opened, ${formatCount(queue.autoResolved)} auto-resolved, ` +
+      `${formatCount(queue.escalated)} escalations (${((performance.now() - started) / 1000).toFixed(1)} s).\n`,
+  );
+}
 
 /**
  * The demo retailer lives in simulated time: its "now" is its last event, not today's wall clock (against
