@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createKey, listKeys } from '../../api/keys.ts';
 import { siteDir } from '../../dashboards/build.ts';
 import { resolveSources } from '../../ingest/sources.ts';
+import { refreshLedger } from '../../ledger/refresh.ts';
 import { runPipeline } from '../../operations/pipeline.ts';
 import { planReplenishment } from '../../replenishment/service.ts';
 import { ensureReadModels as ensureReplenishmentViews } from '../../replenishment/sql.ts';
@@ -126,6 +127,8 @@ async function firstPlanAndQueue(warehouse: Warehouse, io: CommandIo): Promise<v
   );
   const plan = Number(existing?.n ?? 0) === 0 ? await planReplenishment(warehouse) : null;
   const queue = await syncExceptions(warehouse, { actor: 'demo' });
+  // The plan's and the queue's events (approvals, workflow) join the ledger's watermark too.
+  await refreshLedger(warehouse);
   io.stdout.write(
     (plan ? `Replenishment: ${formatCount(plan.recommendations)} recommendations proposed; ` : '') +
       `exception queue: ${formatCount(queue.opened)} opened, ${formatCount(queue.autoResolved)} auto-resolved, ` +
