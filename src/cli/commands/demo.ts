@@ -117,20 +117,19 @@ export const demoCommand: Command = {
 
 /**
  * What the server's scheduled jobs would have done by now, so the first look is not empty: a replenishment
- * plan (only when none exists: later plans come from the daily job) and the exception queue's owners, SLAs
- * and escalations (idempotent).
+ * plan and the exception queue's owners, SLAs and escalations. First run only (no plan has run yet): later
+ * ones come from the server's jobs, and a second `demo` lands nothing new.
  */
 async function firstPlanAndQueue(warehouse: Warehouse, io: CommandIo): Promise<void> {
   const started = performance.now();
-  const existing = await warehouse.one<{ n: bigint }>(
-    'SELECT count(*) AS n FROM replenishment_recommendations',
-  );
-  const plan = Number(existing?.n ?? 0) === 0 ? await planReplenishment(warehouse) : null;
+  const existing = await warehouse.one<{ n: bigint }>('SELECT count(*) AS n FROM replenishment_runs');
+  if (Number(existing?.n ?? 0) > 0) return; // done on an earlier run: a second demo run lands nothing new
+  const plan = await planReplenishment(warehouse);
   const queue = await syncExceptions(warehouse, { actor: 'demo' });
   // The plan's and the queue's events (approvals, workflow) join the ledger's watermark too.
   await refreshLedger(warehouse);
   io.stdout.write(
-    (plan ? `Replenishment: ${formatCount(plan.recommendations)} recommendations proposed; ` : '') +
+    `Replenishment: ${formatCount(plan.recommendations)} recommendations proposed; ` +
       `exception queue: ${formatCount(queue.opened)} opened, ${formatCount(queue.autoResolved)} auto-resolved, ` +
       `${formatCount(queue.escalated)} escalations (${((performance.now() - started) / 1000).toFixed(1)} s).\n`,
   );
