@@ -9,6 +9,7 @@ import { refreshLedger } from '../../src/ledger/refresh.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { call, createFixture, type Fixture, type Json } from '../unit/api/server-fixture.ts';
 import { at, EventFactory, land, pinClock } from '../unit/ledger/fixtures.ts';
+import { ROUTE_SAMPLES } from './route-samples.ts';
 
 let fx: Fixture;
 const extra: Record<string, string> = {};
@@ -212,59 +213,14 @@ describe('workflow API', () => {
   });
 
   it('every workflow operation: 403 for roles without its permission, served (< 500) for the rest', async () => {
-    const samples: Record<string, { route: string; body?: unknown }> = {
-      'get /api/v1/exceptions/queue': { route: '/api/v1/exceptions/queue' },
-      'post /api/v1/exceptions/sync': { route: '/api/v1/exceptions/sync', body: { now: at(5) } },
-      'post /api/v1/exceptions/:exception_id/acknowledge': {
-        route: '/api/v1/exceptions/NOPE/acknowledge',
-        body: {},
-      },
-      'post /api/v1/exceptions/:exception_id/resolve': {
-        route: '/api/v1/exceptions/NOPE/resolve',
-        body: { resolution_code: 'fixed' },
-      },
-      'post /api/v1/exceptions/:exception_id/assign': {
-        route: '/api/v1/exceptions/NOPE/assign',
-        body: { assignee: 'x' },
-      },
-      'post /api/v1/exceptions/:exception_id/reopen': { route: '/api/v1/exceptions/NOPE/reopen', body: {} },
-      'get /api/v1/approvals': { route: '/api/v1/approvals' },
-      'get /api/v1/approvals/:request_id': { route: '/api/v1/approvals/NOPE' },
-      'post /api/v1/approvals': {
-        route: '/api/v1/approvals',
-        body: { kind: 'high_risk_order', action: { type: 'order_release', order: { order_id: 'NOPE' } } },
-      },
-      'post /api/v1/approvals/:request_id/approve': {
-        route: '/api/v1/approvals/NOPE/approve',
-        body: { reason: 'x' },
-      },
-      'post /api/v1/approvals/:request_id/reject': {
-        route: '/api/v1/approvals/NOPE/reject',
-        body: { reason: 'x' },
-      },
-      'post /api/v1/approvals/:request_id/cancel': {
-        route: '/api/v1/approvals/NOPE/cancel',
-        body: { reason: 'x' },
-      },
-      'post /api/v1/approvals/screen-orders': { route: '/api/v1/approvals/screen-orders', body: {} },
-      'get /api/v1/returns': { route: '/api/v1/returns' },
-      'post /api/v1/returns/:return_id/grade': {
-        route: '/api/v1/returns/NOPE/grade',
-        body: { condition: 'new' },
-      },
-      'post /api/v1/returns/refurbished': {
-        route: '/api/v1/returns/refurbished',
-        body: { node_id: 'DC', sku: 'NOPE', qty: 1 },
-      },
-      'get /api/v1/returns/reasons': { route: '/api/v1/returns/reasons' },
-      'get /api/v1/returns/recovery': { route: '/api/v1/returns/recovery' },
-      'get /api/v1/returns/refunds': { route: '/api/v1/returns/refunds' },
-      'get /api/v1/audit/:kind/:id': { route: '/api/v1/audit/order/O1' },
-    };
+    const samples = ROUTE_SAMPLES;
     const mine = fx.server.routes.filter((route) =>
       /^\/api\/v1\/(exceptions\/|approvals|returns|audit)/.test(route.path),
     );
-    expect(mine.map((route) => `${route.method} ${route.path}`).sort()).toEqual(Object.keys(samples).sort());
+    expect(mine.length).toBeGreaterThanOrEqual(20);
+    expect(mine.map((route) => `${route.method} ${route.path}`).filter((key) => !(key in samples))).toEqual(
+      [],
+    );
     for (const route of mine) {
       const sample = samples[`${route.method} ${route.path}`]!;
       const allowed = rolesWith(route.permission as Permission);
