@@ -17,6 +17,11 @@ export interface SchedulerOptions {
   maxWaitMs?: number;
   /** Called with a run's error (the scheduler keeps going). */
   onError?: (error: unknown) => void;
+  /**
+   * Pause after a run that took `runMs` before the next may start (a duty cycle: under sustained load the
+   * runs take at most runMs / (runMs + pause) of the time). Default none. `stop()` cuts a pause short.
+   */
+  cooldownMs?: (runMs: number) => number;
   timers?: SchedulerTimers;
 }
 
@@ -32,6 +37,7 @@ export class AllocationScheduler {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
+  private cooling: { handle: unknown; wake: () => void } | null = null;
   private readonly debounceMs: number;
   private readonly maxWaitMs: number;
   private readonly timers: SchedulerTimers;
@@ -77,6 +83,10 @@ export class AllocationScheduler {
     this.stopped = true;
     if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
+    if (this.cooling) {
+      this.timers.clearTimeout(this.cooling.handle);
+      this.cooling.wake();
+    }
     while (this.running) await this.running;
   }
 
@@ -88,18 +98,32 @@ export class AllocationScheduler {
       return this.running;
     }
     this.runs++;
-    this.running = this.run()
-      .then(
-        () => {},
-        (error: unknown) => this.options.onError?.(error),
-      )
-      .finally(() => {
-        this.running = null;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.notify();
-        }
-      });
+    const started = this.timers.now();
+    let run = this.run().then(
+      () => {},
+      (error: unknown) => this.options.onError?.(error),
+    );
+    if (this.options.cooldownMs) run = run.then(() => this.coolDown(this.timers.now() - started));
+    this.running = run.finally(() => {
+      this.running = null;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.notify();
+      }
+    });
     return this.running;
+  }
+
+  /** The pause after a run (part of the run as far as scheduling goes, so the next waits for it). */
+  private coolDown(runMs: number): Promise<void> | undefined {
+    const pause = this.options.cooldownMs?.(runMs) ?? 0;
+    if (pause <= 0 || this.stopped) return undefined;
+    return new Promise<void>((resolve) => {
+      const wake = () => {
+        this.cooling = null;
+        resolve();
+      };
+      this.cooling = { handle: this.timers.setTimeout(wake, pause), wake };
+    });
   }
 }

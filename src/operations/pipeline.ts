@@ -119,35 +119,16 @@ export function createOperationsScheduler(
 ): AllocationScheduler {
   const dutyFactor = options.dutyFactor ?? 3;
   const maxCooldownMs = options.maxCooldownMs ?? 30_000;
-  let cooling: { timer: ReturnType<typeof setTimeout>; wake: () => void } | undefined;
-  const scheduler = new AllocationScheduler(async () => {
-    const started = performance.now();
-    const report = await options.exclusive(() =>
-      runPipeline(warehouse, { trigger: 'server', ...options.pipeline }),
-    );
-    options.onReport?.(report);
-    // A bounded run left events for the next one.
-    if (report.pendingEvents > 0) scheduler.notify();
-    const cooldown = Math.min(maxCooldownMs, dutyFactor * (performance.now() - started));
-    // The writer is free again; this run "ends" only after the cool-down, so the scheduler's next run waits.
-    if (cooldown >= 1) {
-      await new Promise<void>((resolve) => {
-        // Not unref'd: a shutdown in progress awaits this run, and an unref'd timer would let Node exit
-        // mid-shutdown (exit code 13, unsettled await). stop() wakes it instead.
-        const timer = setTimeout(resolve, cooldown);
-        cooling = { timer, wake: resolve };
-      });
-      cooling = undefined;
-    }
-  }, options);
-  const stop = scheduler.stop.bind(scheduler);
-  scheduler.stop = async () => {
-    // Shutdown does not wait out a cool-down.
-    if (cooling) {
-      clearTimeout(cooling.timer);
-      cooling.wake();
-    }
-    await stop();
-  };
+  const scheduler: AllocationScheduler = new AllocationScheduler(
+    async () => {
+      const report = await options.exclusive(() =>
+        runPipeline(warehouse, { trigger: 'server', ...options.pipeline }),
+      );
+      options.onReport?.(report);
+      // A bounded run left events for the next one (after the cool-down).
+      if (report.pendingEvents > 0) scheduler.notify();
+    },
+    { ...options, cooldownMs: (runMs) => Math.min(maxCooldownMs, dutyFactor * runMs) },
+  );
   return scheduler;
 }

@@ -107,4 +107,42 @@ describe('AllocationScheduler (micro-batches)', () => {
     expect(runs).toBe(2);
     expect(errors).toHaveLength(1);
   });
+
+  it('pauses after a run for its cool-down, then runs what arrived; stop() cuts the pause short', async () => {
+    const timers = manualTimers();
+    let runs = 0;
+    const pauses: number[] = [];
+    const scheduler = new AllocationScheduler(async () => void runs++, {
+      debounceMs: 10,
+      timers,
+      cooldownMs: (runMs) => {
+        pauses.push(runMs);
+        return 100;
+      },
+    });
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await Promise.resolve();
+    };
+    scheduler.notify();
+    timers.advance(10);
+    await settle();
+    expect(runs).toBe(1);
+    scheduler.notify(); // during the cool-down: waits for it
+    timers.advance(50);
+    await settle();
+    expect(runs).toBe(1);
+    timers.advance(50); // the pause ends; the waiting notification is debounced
+    await settle();
+    timers.advance(10);
+    await settle();
+    expect(runs).toBe(2);
+    // Each run measured (0 ms on these timers) and paused; a stop during the second pause returns at once.
+    expect(pauses).toEqual([0, 0]);
+    let stopped = false;
+    void scheduler.stop().then(() => {
+      stopped = true;
+    });
+    await settle();
+    expect(stopped).toBe(true);
+  });
 });
