@@ -6,7 +6,9 @@ let fx: Fixture;
 
 beforeAll(async () => {
   // Small micro-batches so that concurrent requests are split and coalesced in many ways.
-  fx = await createFixture({ server: { ingest: { maxBatchEvents: 700 } } });
+  // Raw HTTP ingest: the operations pipeline (which lands the allocator's own events) is off, so the log
+  // holds exactly what the clients posted, in contiguous seqs.
+  fx = await createFixture({ server: { ingest: { maxBatchEvents: 700 }, operations: { enabled: false } } });
 });
 afterAll(async () => {
   await fx?.dispose();
