@@ -223,7 +223,9 @@ export class TruthRecorder {
     for (const item of catalog.items) this.itemBySku.set(item.sku, item.index);
     for (const node of catalog.nodes) this.nodeById.set(node.id, node.index);
     for (const channel of catalog.channels) this.channelById.set(channel.id, channel.index);
-    catalog.regionIds.forEach((id, index) => this.regionById.set(id, index));
+    catalog.regionIds.forEach((id, index) => {
+      this.regionById.set(id, index);
+    });
     for (const lane of catalog.lanes)
       this.lanes.set(lane.node * 1000 + lane.region, [lane.costPerOrder, lane.costPerUnit]);
     const cells = catalog.nodes.length * catalog.items.length;
