@@ -68,6 +68,7 @@ export function apiSource(baseUrl: string, key: string, fetchImpl: typeof fetch 
     }
     const body = (await response.json().catch(() => ({}))) as {
       rows?: Row[];
+      truncated?: boolean;
       detail?: string;
       code?: string;
     };
@@ -75,6 +76,9 @@ export function apiSource(baseUrl: string, key: string, fetchImpl: typeof fetch 
       throw new UserError(`The server refused the key (${response.status}): ${body.detail ?? ''}`, 2);
     }
     if (!response.ok) throw new Error(body.detail ?? `POST ${url} answered ${response.status}`);
+    // A cut dataset would show wrong totals: refuse it (the page then says it is not computed).
+    if (body.truncated)
+      throw new Error(`more than ${API_MAX_ROWS} rows through the SQL endpoint; build from the file`);
     return body.rows ?? [];
   }
   return {

@@ -12,6 +12,7 @@
  *                   dimensions do not apply to the measure. Each key appears once.
  * - `orders.csv`    one row per online order: its lines, units, fulfilment timeline, cost and promise.
  * - `po_lines.csv`  one row per purchase-order line: ordered, received, cancelled and open units, dates.
+ * - `counts.csv`    one row per cycle count: the book before it (the ledger's system quantity) and the count.
  * - `positions.csv` one row per stock account (sku × node) at the end of the run: the buckets the events
  *                   imply (`sellable` is the simulator's book), the true shelf (`shelf`), prices, costs.
  * - `incidents.json` what was planted: scenarios and the DC's short-staffed days.
@@ -54,9 +55,8 @@ export const TRUTH_MEASURES = [
   'po_received_units',
   'transfer_received_units',
   'transfer_due_units',
-  // cycle counts by node × category, and those that found the book right (variance 0)
+  // cycle counts by node × category, and their absolute variance (counted − book); counts.csv has each count
   'counts',
-  'counts_accurate',
   'count_abs_variance_units',
   // end of day, by node × category: accounts (sku × node from their first movement), stockouts (nothing
   // sellable), units and value (on hand + in transit to the node, at unit cost), reservations
@@ -86,6 +86,8 @@ interface LineTruth {
   price: number;
   shipped: number;
   cancelled: boolean;
+  /** When the line stopped being open: shipped in full or cancelled. */
+  closedAt: number | undefined;
 }
 
 interface OrderTruth {
@@ -213,6 +215,7 @@ export class TruthRecorder {
   private readonly soldRing: Int32Array;
   private readonly daily: HashedFile;
   private readonly orderFile: HashedFile;
+  private readonly countFile: HashedFile;
   private readonly dir: string;
 
   constructor(
@@ -242,6 +245,8 @@ export class TruthRecorder {
     this.daily.append('day,measure,channel_id,node_id,category,value\n', 0);
     this.orderFile = new HashedFile(this.dir, 'orders.csv');
     this.orderFile.append(`${ORDER_COLUMNS.join(',')}\n`, 0);
+    this.countFile = new HashedFile(this.dir, 'counts.csv');
+    this.countFile.append('counted_at,node_id,sku,category,system_qty,counted_qty\n', 0);
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -313,8 +318,10 @@ export class TruthRecorder {
         const variance = event.counted_qty - this.world.stock.book[cell]!;
         const [node, category] = [event.node_id, this.categoryOf(this.cellItem(cell))];
         this.add(day, 'counts', '', node, category, 1);
-        if (variance === 0) this.add(day, 'counts_accurate', '', node, category, 1);
         this.add(day, 'count_abs_variance_units', '', node, category, Math.abs(variance));
+        this.countFile.append(
+          `${this.stamp(at)},${node},${event.sku},${category},${this.world.stock.book[cell]!},${event.counted_qty}\n`,
+        );
         return;
       }
       case 'return_received': {
@@ -346,6 +353,7 @@ export class TruthRecorder {
             price: line.unit_price,
             shipped: 0,
             cancelled: false,
+            closedAt: undefined,
           });
         this.orders.set(event.order_id, {
           id: event.order_id,
@@ -382,6 +390,7 @@ export class TruthRecorder {
         if (cell === undefined || !order) return;
         const line = order.lines.get(event.line_id)!;
         line.shipped += event.qty;
+        if (line.shipped >= line.qty) line.closedAt ??= at;
         order.lastShipped = Math.max(order.lastShipped ?? at, at);
         const node = this.nodeById.get(event.node_id)!;
         order.shippedAt.set(node, (order.shippedAt.get(node) ?? 0) + event.qty);
@@ -394,7 +403,9 @@ export class TruthRecorder {
         order.cancelledAt ??= at;
         for (const [lineId, line] of order.lines) {
           if (event.line_id !== undefined && event.line_id !== lineId) continue;
-          if (line.shipped < line.qty) line.cancelled = true;
+          if (line.shipped >= line.qty) continue;
+          line.cancelled = true;
+          line.closedAt ??= at;
         }
         return;
       }
@@ -622,8 +633,12 @@ export class TruthRecorder {
 
   /** When the order's last open line shipped or was cancelled; undefined while a line is open. */
   private closedAt(order: OrderTruth): number | undefined {
-    for (const line of order.lines.values()) if (!line.cancelled && line.shipped < line.qty) return undefined;
-    return Math.max(order.lastShipped ?? 0, order.cancelledAt ?? 0);
+    let closed = 0;
+    for (const line of order.lines.values()) {
+      if (line.closedAt === undefined) return undefined;
+      closed = Math.max(closed, line.closedAt);
+    }
+    return closed;
   }
 
   private writeOrder(order: OrderTruth): void {
@@ -689,7 +704,13 @@ export class TruthRecorder {
     for (const order of this.orders.values()) this.writeOrder(order);
     this.orders.clear();
     for (const day of [...this.measures.keys()].sort((a, b) => a - b)) this.flushDay(day);
-    const files = [this.daily.close(), this.orderFile.close(), this.writePoLines(), this.writePositions()];
+    const files = [
+      this.daily.close(),
+      this.orderFile.close(),
+      this.countFile.close(),
+      this.writePoLines(),
+      this.writePositions(),
+    ];
     const incidentFile = new HashedFile(this.dir, 'incidents.json');
     incidentFile.append(`${JSON.stringify(incidents, null, 2)}\n`, 0);
     files.push(incidentFile.close());

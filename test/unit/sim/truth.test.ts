@@ -48,6 +48,7 @@ describe('simulate: ground truth', () => {
     expect(eventFiles.length).toBeGreaterThanOrEqual(2);
     for (const name of eventFiles) expect(withTruth[name], name).toBe(without[name]);
     expect(Object.keys(withTruth).filter((name) => name.startsWith('truth/'))).toEqual([
+      'truth/counts.csv',
       'truth/daily.csv',
       'truth/incidents.json',
       'truth/orders.csv',
