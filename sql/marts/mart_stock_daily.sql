@@ -7,7 +7,8 @@
 -- and running sums per (node, category) over the calendar rebuild every day's totals.
 WITH days AS (SELECT period_start AS day FROM mart_periods WHERE period_grain = 'day'),
 eod AS (
-  SELECT key_id, occurred_at::DATE AS day, arg_max(bucket_qty, (seq, posting_no)) AS qty
+  -- the balance after the day's last posting in business time (a late event has a higher seq, not a later time)
+  SELECT key_id, occurred_at::DATE AS day, arg_max(bucket_qty, (occurred_at, seq, posting_no)) AS qty
   FROM ledger_stock WHERE bucket = 'sellable' GROUP BY ALL
 ),
 points AS (

@@ -13,6 +13,7 @@
  * - `orders.csv`    one row per online order: its lines, units, fulfilment timeline, cost and promise.
  * - `po_lines.csv`  one row per purchase-order line: ordered, received, cancelled and open units, dates.
  * - `counts.csv`    one row per cycle count: the book before it (the ledger's system quantity) and the count.
+ * - `nodes.csv`     one row per node: type, region, ship capacity per day (at the end), pick cost.
  * - `positions.csv` one row per stock account (sku × node) at the end of the run: the buckets the events
  *                   imply (`sellable` is the simulator's book), the true shelf (`shelf`), prices, costs.
  * - `incidents.json` what was planted: scenarios and the DC's short-staffed days.
@@ -88,6 +89,8 @@ interface LineTruth {
   cancelled: boolean;
   /** When the line stopped being open: shipped in full or cancelled. */
   closedAt: number | undefined;
+  /** Its allocations: when, at which stock account, how many units. */
+  allocations: { at: number; cell: number; qty: number }[];
 }
 
 interface OrderTruth {
@@ -184,10 +187,12 @@ const POSITION_COLUMNS = [
   'inventory_value',
   'last_sale_at',
   'units_sold_28d',
+  'reserved_after_cancel',
 ] as const;
 
+/** A figure as text: 9 decimals (sums of cents and of hours stay exact to far below what anyone reads). */
 function number(value: number): string {
-  const rounded = Math.round(value * 1e6) / 1e6;
+  const rounded = Math.round(value * 1e9) / 1e9;
   return Object.is(rounded, -0) ? '0' : String(rounded);
 }
 
@@ -210,6 +215,8 @@ export class TruthRecorder {
   private readonly pending: Int32Array;
   private readonly repair: Int32Array;
   private readonly transit: Int32Array;
+  /** Units allocated (by the event's time) after their line's cancellation, per account. */
+  private readonly reservedAfterCancel: Int32Array;
   private readonly lastSale: Int32Array;
   /** Units sold per account and day, for the last 28 days (a ring of days). */
   private readonly soldRing: Int32Array;
@@ -237,6 +244,7 @@ export class TruthRecorder {
     this.pending = new Int32Array(cells);
     this.repair = new Int32Array(cells);
     this.transit = new Int32Array(cells);
+    this.reservedAfterCancel = new Int32Array(cells);
     this.lastSale = new Int32Array(cells).fill(-1);
     this.soldRing = new Int32Array(cells * 28);
     this.dir = path.join(outDir, TRUTH_DIR);
@@ -354,6 +362,7 @@ export class TruthRecorder {
             shipped: 0,
             cancelled: false,
             closedAt: undefined,
+            allocations: [],
           });
         this.orders.set(event.order_id, {
           id: event.order_id,
@@ -376,7 +385,10 @@ export class TruthRecorder {
       }
       case 'allocated': {
         const order = this.orders.get(event.order_id);
-        if (order) order.firstAllocated = Math.min(order.firstAllocated ?? at, at);
+        const cell = this.touchless(event.node_id, event.sku);
+        if (!order || cell === undefined) return;
+        order.firstAllocated = Math.min(order.firstAllocated ?? at, at);
+        order.lines.get(event.line_id)?.allocations.push({ at, cell, qty: event.qty });
         return;
       }
       case 'picked': {
@@ -406,6 +418,12 @@ export class TruthRecorder {
           if (line.shipped >= line.qty) continue;
           line.cancelled = true;
           line.closedAt ??= at;
+          // The simulator cancels at the customer's moment but may have emitted the morning allocation, stamped
+          // later, already: the events say "allocated after cancelled", and a ledger keeps that reservation.
+          for (const allocation of line.allocations)
+            if (allocation.at > at)
+              this.reservedAfterCancel[allocation.cell] =
+                this.reservedAfterCancel[allocation.cell]! + allocation.qty;
         }
         return;
       }
@@ -499,6 +517,13 @@ export class TruthRecorder {
     const cell = this.world.stock.cell(node, item);
     if (this.touched[cell] === -1) this.touched[cell] = day;
     return cell;
+  }
+
+  /** The account of (node, sku) without opening it (a reservation is not a stock movement). */
+  private touchless(nodeId: string, sku: string): number | undefined {
+    const node = this.nodeById.get(nodeId);
+    const item = this.itemBySku.get(sku);
+    return node === undefined || item === undefined ? undefined : this.world.stock.cell(node, item);
   }
 
   private cellItem(cell: number): number {
@@ -710,6 +735,7 @@ export class TruthRecorder {
       this.countFile.close(),
       this.writePoLines(),
       this.writePositions(),
+      this.writeNodes(),
     ];
     const incidentFile = new HashedFile(this.dir, 'incidents.json');
     incidentFile.append(`${JSON.stringify(incidents, null, 2)}\n`, 0);
@@ -764,7 +790,13 @@ export class TruthRecorder {
     for (const node of catalog.nodes) {
       for (let item = 0; item < items; item++) {
         const cell = node.index * items + item;
-        if (this.touched[cell] === -1 && !onOrder.has(cell)) continue;
+        if (
+          this.touched[cell] === -1 &&
+          !onOrder.has(cell) &&
+          stock.reserved[cell] === 0 &&
+          this.reservedAfterCancel[cell] === 0
+        )
+          continue;
         const info = catalog.items[item]!;
         const sellable = stock.book[cell]!;
         const onHand = sellable + this.damaged[cell]! + this.pending[cell]! + this.repair[cell]!;
@@ -788,13 +820,27 @@ export class TruthRecorder {
             stock.phys[cell]!,
             number(info.unitCost),
             number(info.listPrice),
-            number(pricing.storePrice[item]!),
+            number(pricing.storePriceAtMidnight(item, this.world.calendar.days - 1)),
             number(this.cost(item, onHand)),
             date(this.lastSale[cell]!),
             sold28,
+            this.reservedAfterCancel[cell]!,
           ].join(',')}\n`,
         );
       }
+    }
+    return file.close();
+  }
+
+  private writeNodes(): OutputFile {
+    const { catalog } = this.world;
+    const file = new HashedFile(this.dir, 'nodes.csv');
+    file.append('node_id,node_type,region,ship_capacity_per_day,pick_cost\n', 0);
+    for (const node of catalog.nodes) {
+      const capacity = node.canShip ? node.shipCapacity : undefined;
+      file.append(
+        `${[node.id, node.type, catalog.regionIds[node.region], capacity ?? '', node.pickCost ?? ''].join(',')}\n`,
+      );
     }
     return file.close();
   }

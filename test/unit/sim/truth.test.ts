@@ -51,6 +51,7 @@ describe('simulate: ground truth', () => {
       'truth/counts.csv',
       'truth/daily.csv',
       'truth/incidents.json',
+      'truth/nodes.csv',
       'truth/orders.csv',
       'truth/po_lines.csv',
       'truth/positions.csv',
