@@ -4,7 +4,8 @@
 -- dimension). numerator and denominator follow the KPI's aggregation (mart_kpi_definitions):
 --   ratio  Σ over the period's days;  last  the period's last day in the window;
 --   cover  the last day's numerator over (Σ denominator / days in the window × 7).
--- value = numerator / denominator (× 100 for '%'; the numerator alone when there is no denominator).
+-- value = numerator / denominator when the denominator is positive (× 100 for '%'), else NULL (a margin
+-- over negative net revenue is not a percentage); the numerator alone for a KPI without a denominator.
 -- complete = the period has ended by the business clock: compare complete periods only. window_start and
 -- window_end are the period's bounds as timestamps (what the API has always called them).
 WITH periods AS MATERIALIZED (SELECT * FROM mart_periods),
@@ -32,6 +33,7 @@ in_period AS (
 ),
 aggregated AS (
   SELECT i.kpi, i.period_grain, i.period_start, i.period_end, i.complete, i.scope, i.scope_id, k.unit, k.aggregation,
+         k.has_denominator,
          CASE k.aggregation
            WHEN 'ratio' THEN sum(i.numerator)
            ELSE sum(i.numerator) FILTER (WHERE i.day = i.last_day) END AS numerator,
@@ -40,12 +42,14 @@ aggregated AS (
            WHEN 'last' THEN sum(i.denominator) FILTER (WHERE i.day = i.last_day)
            ELSE sum(i.denominator) / any_value(i.days_in_window) * 7 END AS denominator
   FROM in_period i JOIN mart_kpi_definitions k USING (kpi)
-  GROUP BY i.kpi, i.period_grain, i.period_start, i.period_end, i.complete, i.scope, i.scope_id, k.unit, k.aggregation
+  GROUP BY i.kpi, i.period_grain, i.period_start, i.period_end, i.complete, i.scope, i.scope_id, k.unit, k.aggregation,
+           k.has_denominator
 )
 SELECT
   kpi, period_grain, period_start, period_end, complete, scope, scope_id,
   round(CASE WHEN unit = '%' THEN 100.0 ELSE 1.0 END
-        * CASE WHEN denominator IS NULL THEN numerator ELSE numerator / nullif(denominator, 0) END, 4) AS value,
+        * CASE WHEN NOT has_denominator THEN coalesce(numerator, 0)
+               WHEN denominator > 0 THEN numerator / denominator END, 4) AS value,
   unit,
   CAST(numerator AS DOUBLE) AS numerator,
   CAST(denominator AS DOUBLE) AS denominator,

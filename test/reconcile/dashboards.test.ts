@@ -162,6 +162,8 @@ let browser: Browser;
 let context: BrowserContext;
 let adminKey: string;
 let expectedSql: Map<string, number | null>;
+/** `retailos kpis --period all --scope all` on the warehouse the pages were built from. */
+let cliKpis: { kpi: string; value: number | null; complete: boolean }[];
 const deviations: {
   figure: string;
   page: string;
@@ -221,6 +223,9 @@ beforeAll(async () => {
   // the figures that are not facts about the retailer, by their SQL definitions, on the warehouse the pages
   // were built from (the running server may add to it: its workflow screens orders)
   expectedSql = await sqlFigures(db);
+  cliKpis = JSON.parse(
+    await cli(['kpis', '--period', 'all', '--scope', 'all', '--format', 'json', '--db', db]),
+  );
   process.env.RETAILOS_DASHBOARDS_DIR = site;
   server = await startServer({
     dbPath: db,
@@ -522,6 +527,58 @@ describe('every headline figure equals the ground truth', () => {
   it('Exceptions', async () => {
     const cards = await cardsOf('exceptions');
     check('exceptions', 'open exceptions (SQL)', cards.get('Open exceptions')?.value, q('open_exceptions'));
+  });
+});
+
+describe('the API and the CLI read the same definitions', () => {
+  /** Every KPI the truth can say, with the allowance of reservation figures (see `phantom`). */
+  const TRUTH_KPIS = [
+    'inventory_accuracy',
+    'stockout_rate',
+    'stockouts',
+    'order_cycle_hours',
+    'placed_to_allocated_hours',
+    'allocated_to_picked_hours',
+    'picked_to_shipped_hours',
+    'cancellation_rate',
+    'fill_rate',
+    'on_time_rate',
+    'split_rate',
+    'fulfilment_cost_per_order',
+    'orders_placed',
+    'units_sold',
+    'return_rate',
+    'refund_processing_hours',
+    'gross_margin_pct',
+    'inventory_value',
+    'weeks_of_supply',
+    'inbound_received_rate',
+    'orders_awaiting_allocation',
+    'orders_awaiting_pick',
+    'orders_awaiting_shipment',
+    'awaiting_allocation_age_hours',
+    'awaiting_pick_age_hours',
+    'awaiting_shipment_age_hours',
+  ];
+
+  it('GET /api/v1/kpis and retailos kpis: every KPI over the whole window equals the truth', async () => {
+    const figures = truthFigures(truth, FIRST, LAST, settings);
+    const response = await fetch(`${server.url}/api/v1/kpis?period=all&scope=all`, {
+      headers: { authorization: `Bearer ${adminKey}` },
+    });
+    expect(response.status).toBe(200);
+    const api = (
+      (await response.json()) as { data: { kpi: string; value: number | null; complete: boolean }[] }
+    ).data;
+    for (const [source, rows] of [
+      ['api', api],
+      ['cli', cliKpis],
+    ] as const) {
+      // the clock is the end of the last day: the whole window is complete
+      expect(rows.every((row) => row.complete)).toBe(true);
+      const byKpi = new Map(rows.map((row) => [row.kpi, row.value]));
+      for (const kpi of TRUTH_KPIS) check(source, kpi, byKpi.get(kpi), figures.get(kpi)!, 1e-4); // rounded to 4 decimals
+    }
   });
 });
 
