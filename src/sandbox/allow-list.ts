@@ -36,8 +36,9 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   // The required read models of the event contract (../shared/docs/EVENTS.md).
   ...relations('contract', 'events inventory_positions channel_availability exceptions rejected_events'),
   { name: 'channel_publications', group: 'contract', optional: 'once channel connectors exist' },
-  // The append-only log behind `events` (the same rows; the dashboards read it).
-  ...relations('event store', 'event_log'),
+  // The append-only log behind `events` (the same rows; the dashboards read it), and one row per ingest
+  // batch (its counts; the file names it shows are those of events.source_file).
+  ...relations('event store', 'event_log ingest_batches'),
   ...relations('staging', 'stg_items stg_nodes stg_channels stg_lanes stg_suppliers'),
   // Ledger read models, and the journal they are computed from (postings, reservations, purchase lines).
   ...relations(
@@ -80,7 +81,6 @@ export const EXCLUDED_RELATIONS: Readonly<Record<string, string>> = {
   alert_deliveries: 'delivery log of those subscriptions (same reason)',
   alert_dead_letters: 'undeliverable notifications of those subscriptions (same reason)',
   job_runs: 'server job log: its errors name server paths and internals (GET /api/v1/jobs/runs)',
-  ingest_batches: 'file paths on the server and request ids of every ingest batch',
   schema_migrations: 'warehouse bookkeeping',
   sql_models: 'warehouse bookkeeping',
   ledger_settings: 'read it as ledger_config',

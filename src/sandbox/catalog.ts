@@ -17,7 +17,7 @@ const COLUMNS_SQL = `
   FROM duckdb_columns() c
   LEFT JOIN duckdb_views() v
     ON v.database_name = c.database_name AND v.schema_name = c.schema_name AND v.view_name = c.table_name
-  WHERE c.database_name = current_database() AND c.schema_name = 'main' AND NOT c.internal AND NOT c.temporary
+  WHERE c.database_name = current_database() AND c.schema_name = 'main' AND NOT c.internal
   ORDER BY c.table_name, c.column_index`;
 
 /**
