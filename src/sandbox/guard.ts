@@ -84,7 +84,8 @@ export class SqlGuard {
     try {
       count = (await connection.extractStatements(query)).count;
     } catch (error) {
-      throw new AnalystQueryError(`Query failed: ${messageOf(error)}`, 'failed');
+      const message = messageOf(error).replace(/^Failed to extract statements: /, '');
+      throw new AnalystQueryError(`Query failed: ${message}`, 'failed');
     }
     if (count === 0) throw new AnalystQueryError('Empty query.', 'refused');
     if (count > 1) throw new AnalystQueryError('Only one statement per query is allowed here.', 'refused');

@@ -9,7 +9,7 @@ let fx: Fixture;
 let outside: string;
 
 beforeAll(async () => {
-  // 3 s: long enough for the catalog fingerprint on a loaded CI machine, far short of the runaway query below.
+  // 3 s: long enough for the sandbox checks and small queries on a loaded CI machine, far short of the runaway query below.
   fx = await createFixture({ server: { sql: { timeoutMs: 3_000, maxRows: 1000 } } });
   outside = path.join(fx.dir, 'outside');
   fs.mkdirSync(outside);
