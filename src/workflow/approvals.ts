@@ -43,18 +43,37 @@ import {
 const json = z.record(z.string(), z.unknown());
 
 /**
- * An action carries its event's fields and nothing else: amounts the requester might add to argue for a
- * lower tier (`current_price`, `unit_value`, a value total, …) are refused by name, because the policy
- * values every action from the warehouse (`valuation.ts`).
+ * An action carries its event's fields and nothing else: amounts a requester might add to argue for a
+ * lower tier are refused — by name for the usual ones (a 400 that says why), and any other unknown field
+ * too — because the policy values every action from the warehouse (`valuation.ts`).
  */
+const CLAIMED_AMOUNTS = [
+  'current_price',
+  'list_price',
+  'unit_value',
+  'unit_cost',
+  'avg_unit_cost',
+  'value',
+  'total_value',
+  'amount',
+  'markdown_pct',
+] as const;
+const NOT_ACCEPTED =
+  'not accepted: the policy takes every amount (current price, unit cost, value) from the warehouse';
+
 function action<S extends z.ZodRawShape>(shape: S) {
-  return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `${issue.keys.map((key) => JSON.stringify(key)).join(', ')} not accepted: an action carries only its ` +
-          'event, and the policy takes every amount (current price, unit cost, value) from the warehouse'
-        : undefined,
-  });
+  const claims = Object.fromEntries(
+    CLAIMED_AMOUNTS.map((name) => [name, z.never({ error: `${name} ${NOT_ACCEPTED}` }).optional()]),
+  ) as Record<(typeof CLAIMED_AMOUNTS)[number], z.ZodOptional<z.ZodNever>>;
+  return z.strictObject(
+    { ...claims, ...shape },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `${issue.keys.join(', ')} ${NOT_ACCEPTED}; an action carries only its event`
+          : undefined,
+    },
+  );
 }
 
 /** What an approved request does. Field shapes are the contract's (checked against its schemas). */

@@ -121,7 +121,7 @@ describe('markdown requests: the cut from the price history or list price', () =
     const w = await world();
     await refused(
       requestApproval(w, markdown({ sku: 'SKU-APP-00001', price: 9.99 }, { current_price: 10.5 })),
-      /"current_price" not accepted: .*the policy takes every amount \(current price, unit cost, value\) from the warehouse/,
+      /current_price not accepted: the policy takes every amount \(current price, unit cost, value\) from the warehouse/,
     );
     await refused(
       requestApproval(w, markdown({ sku: 'SKU-APP-00001', price: 9.99, current_price: 10.5 })),
@@ -160,7 +160,7 @@ describe('transfer requests: the sender’s moving-average cost', () => {
     for (const claim of [{ unit_value: 0 }, { unit_value: -5 }, { value: 0 }, { total_value: 1 }]) {
       await refused(
         requestApproval(w, transfer('TR-2', { from_node_id: 'DC', sku: 'T', qty: 999 }, claim)),
-        new RegExp(`"${Object.keys(claim)[0]}" not accepted`),
+        new RegExp(`${Object.keys(claim)[0]} not accepted`),
       );
     }
     // no position at the sender: the item's cost (150)
