@@ -1,7 +1,8 @@
 /**
  * Approvals (docs/workflow.md, the stable interface at its top): `requestApproval`, `decide`, `cancelApproval`,
  * `listApprovals`, `screenOrders`. Requests and decisions are workflow events (`approval_requested`,
- * `approval_decided`, `approval_cancelled`); the state is the `workflow_approvals` view over them. An approved
+ * `approval_decided`, `approval_cancelled`); the state is the `workflow_approvals` view over them. Requests
+ * are judged on the warehouse's amounts (`valuation.ts`), never on the requester's. An approved
  * request's action lands in the same batch as the decision that approved it:
  * - purchase order → `po_created`;
  * - transfer → `transfer_shipped`-ready instructions (recorded in the decision's `outcome`: the WMS sends
