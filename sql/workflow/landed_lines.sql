@@ -1,24 +1,48 @@
--- grain: one row per landed line of the purchase orders $po_ids and the transfers $transfer_ids (JSON arrays
--- of ids), leaving out the events $exclude_event_ids (a JSON array: the events being judged, so a resent
--- event is not counted twice). Repeated po_created / transfer_shipped events of one id add up in the ledger,
--- so the policy values an id's landed lines together with the new ones: a large order split over several
--- events of one id is judged whole.
-WITH po_ids AS (SELECT unnest(from_json($po_ids::JSON, '["VARCHAR"]')) AS id),
+-- grain: one row per landed line of the purchase orders $po_ids and the transfers $transfer_ids (JSON arrays of
+-- ids), leaving out the events $exclude_event_ids (a JSON array: the events being judged, so a resent event is
+-- not counted twice). Repeated po_created / transfer_shipped events of one id add up in the ledger, so the
+-- policy values an id's landed lines together with the new ones: a large order split over several events of
+-- one id is judged whole.
+-- What the ledger holds already comes from its tables (ledger_po_events; ledger_stock's in-transit postings,
+-- whose peer is the sender); the events after its watermark from event_log, matched by $po_pattern /
+-- $transfer_pattern (`"po_id":"…"` / `"transfer_id":"…"` in the canonical payload, built by valuation.ts) so
+-- that only they are parsed.
+WITH mark AS (
+  SELECT last_seq FROM ledger_watermark WHERE id = 1
+),
+excluded AS (
+  SELECT seq FROM event_log
+  WHERE event_id IN (SELECT unnest(from_json($exclude_event_ids::JSON, '["VARCHAR"]')))
+),
+po_ids AS (SELECT unnest(from_json($po_ids::JSON, '["VARCHAR"]')) AS id),
 transfer_ids AS (SELECT unnest(from_json($transfer_ids::JSON, '["VARCHAR"]')) AS id),
-excluded AS (SELECT unnest(from_json($exclude_event_ids::JSON, '["VARCHAR"]')) AS event_id),
-po_events AS (
-  SELECT payload->>'po_id' AS id, payload->>'node_id' AS node_id, payload->'lines' AS lines
+tail AS (
+  SELECT seq, type, payload
   FROM event_log
-  WHERE type = 'po_created' AND (payload->>'po_id') IN (SELECT id FROM po_ids)
-    AND event_id NOT IN (SELECT event_id FROM excluded)
+  WHERE seq > (SELECT last_seq FROM mark)
+    AND type IN ('po_created', 'transfer_shipped')
+    AND (regexp_matches(payload, $po_pattern) OR regexp_matches(payload, $transfer_pattern))
+    AND seq NOT IN (SELECT seq FROM excluded)
 )
-SELECT 'po_created' AS type, id, node_id, NULL::VARCHAR AS to_node_id, line->>'sku' AS sku,
-       (line->>'qty')::DOUBLE AS qty, (line->>'unit_cost')::DOUBLE AS unit_cost
-FROM po_events, unnest(from_json(lines, '["JSON"]')) AS l(line)
+SELECT 'po_created' AS type, po_id AS id, node_id, sku, qty::DOUBLE AS qty, unit_cost
+FROM ledger_po_events
+WHERE event_type = 'po_created' AND po_id IN (SELECT id FROM po_ids)
+  AND seq <= (SELECT last_seq FROM mark) AND seq NOT IN (SELECT seq FROM excluded)
 UNION ALL
-SELECT 'transfer_shipped', payload->>'transfer_id', payload->>'from_node_id', payload->>'to_node_id',
-       payload->>'sku', (payload->>'qty')::DOUBLE, NULL
-FROM event_log
-WHERE type = 'transfer_shipped' AND (payload->>'transfer_id') IN (SELECT id FROM transfer_ids)
-  AND event_id NOT IN (SELECT event_id FROM excluded)
+SELECT 'transfer_shipped', s.transfer_id, s.peer_node_id, k.sku, s.qty::DOUBLE, NULL
+FROM ledger_stock s
+JOIN ledger_keys k USING (key_id)
+WHERE s.event_type = 'transfer_shipped' AND s.bucket = 'in_transit' AND s.transfer_id IN (SELECT id FROM transfer_ids)
+  AND s.seq <= (SELECT last_seq FROM mark) AND s.seq NOT IN (SELECT seq FROM excluded)
+UNION ALL
+SELECT 'po_created', payload->>'po_id', payload->>'node_id', line->>'sku', (line->>'qty')::DOUBLE,
+       (line->>'unit_cost')::DOUBLE
+FROM tail, unnest(from_json(payload->'lines', '["JSON"]')) AS l(line)
+WHERE type = 'po_created'
+UNION ALL
+SELECT 'transfer_shipped', f[1], f[2], f[3], f[4]::DOUBLE, NULL
+FROM (
+  SELECT json_extract_string(payload, ['$.transfer_id', '$.from_node_id', '$.sku', '$.qty']) AS f
+  FROM tail WHERE type = 'transfer_shipped'
+)
 ORDER BY 1, 2

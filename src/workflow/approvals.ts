@@ -271,7 +271,11 @@ async function valuation(
     }
     case 'price_changed': {
       const p = event as unknown as Parameters<typeof priceChangeAmount>[0];
-      const [facts] = await valuationFacts(reader, [{ sku: p.sku, channel_id: p.channel_id, at }], now);
+      const [facts] = await valuationFacts(
+        reader,
+        [{ sku: p.sku, channel_id: p.channel_id, at, prices: true }],
+        now,
+      );
       return judged('markdown', priceChangeAmount(p, facts!));
     }
     case 'order_release': {

@@ -115,12 +115,17 @@ export async function policyRefusals(
     before.set(key, (before.get(key) ?? 0) + landedValue(line, facts[landedAt + i]!));
   });
   const shipped = shippedSoFar(landed);
-  const approved = await approvedTransfers(reader, ids('transfer_shipped', 'transfer_id'));
+  // approved transfer requests: read once, and only when a shipment would otherwise be refused
+  let approved: Promise<Map<string, ApprovedTransfer[]>> | undefined;
+  const approvals = () => {
+    approved ??= approvedTransfers(reader, ids('transfer_shipped', 'transfer_id'));
+    return approved;
+  };
 
   const refusals: PolicyRefusal[] = [];
   for (const event of judged) {
     const own = facts.slice(firstKey.get(event)!, firstKey.get(event)! + keysOf(event).length);
-    const refusal = judge(event, own, policy, before, shipped, approved);
+    const refusal = await judge(event, own, policy, before, shipped, approvals);
     if (refusal !== undefined) refusals.push({ index: event.index, ...refusal });
   }
   return refusals;
@@ -131,7 +136,7 @@ function keysOf(event: RawEvent): ValuationKey[] {
   const at = event.occurredAt;
   switch (event.type) {
     case 'price_changed':
-      return [{ sku: String(b.sku), channel_id: b.channel_id as string | undefined, at }];
+      return [{ sku: String(b.sku), channel_id: b.channel_id as string | undefined, at, prices: true }];
     case 'item_upserted':
       return [{ sku: String(b.sku), at }];
     case 'po_created':
@@ -186,14 +191,14 @@ async function approvedTransfers(
 }
 
 /** One event's verdict; updates the running totals when it passes. */
-function judge(
+async function judge(
   event: RawEvent,
   facts: ValuationFacts[],
   policy: ApprovalPolicy,
   before: Map<string, number>,
   shipped: Map<string, number>,
-  approved: Map<string, ApprovedTransfer[]>,
-): Omit<PolicyRefusal, 'index'> | undefined {
+  approvals: () => Promise<Map<string, ApprovedTransfer[]>>,
+): Promise<Omit<PolicyRefusal, 'index'> | undefined> {
   const b = event.body;
   const what = `${event.type} ${event.eventId}`;
   switch (event.type) {
@@ -236,7 +241,7 @@ function judge(
       let refusal = verdict(what, 'transfer', amount, policy);
       if (
         refusal?.code === 'approval_required' &&
-        withinApproval(t, shipped.get(shippedKey) ?? 0, approved)
+        withinApproval(t, shipped.get(shippedKey) ?? 0, await approvals())
       ) {
         refusal = undefined;
       }

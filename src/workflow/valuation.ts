@@ -14,6 +14,7 @@ import { workflowSql } from './sql.ts';
 
 export interface ValuationKey {
   sku: string;
+  /** A price change's channel (absent: all channels). */
   channel_id?: string | undefined;
   /** Sender (transfers) or receiving node (purchases): must be known; transfers are costed here. */
   node_id?: string | undefined;
@@ -21,6 +22,8 @@ export interface ValuationKey {
   to_node_id?: string | undefined;
   /** Business time of the action (ISO). */
   at: string;
+  /** A price change: read the prices in force too (only then is the price history scanned). */
+  prices?: boolean;
 }
 
 export interface ValuationFacts {
@@ -38,7 +41,7 @@ export interface ValuationFacts {
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
-/** The facts of every key, in order, in one query. `now` is the business now (ISO). */
+/** The facts of every key, in order (two queries at most). `now` is the business now (ISO). */
 export async function valuationFacts(
   reader: Reader,
   keys: readonly ValuationKey[],
@@ -46,25 +49,62 @@ export async function valuationFacts(
 ): Promise<ValuationFacts[]> {
   if (keys.length === 0) return [];
   const rows = await reader.all(workflowSql('valuation_facts'), {
-    keys: JSON.stringify(keys.map((key, k) => ({ k, ...key }))),
-    now,
+    keys: JSON.stringify(
+      keys.map((key, k) => ({ k, sku: key.sku, node_id: key.node_id, to_node_id: key.to_node_id })),
+    ),
+    sku_pattern: fieldPattern(
+      'sku',
+      keys.map((key) => key.sku),
+    ),
+    node_pattern: fieldPattern(
+      'node_id',
+      keys.flatMap((key) => [key.node_id, key.to_node_id]),
+    ),
   });
+  const priced = keys.flatMap((key, k) =>
+    key.prices ? [{ k, sku: key.sku, channel_id: key.channel_id, at: key.at }] : [],
+  );
+  const prices =
+    priced.length === 0
+      ? []
+      : await reader.all(workflowSql('price_references'), {
+          keys: JSON.stringify(priced),
+          now,
+          sku_pattern: fieldPattern(
+            'sku',
+            priced.map((key) => key.sku),
+          ),
+        });
   const byKey = new Map(rows.map((row) => [Number(row.k), row]));
+  const priceOf = new Map(prices.map((row) => [Number(row.k), row]));
   return keys.map((_, k) => {
     const row = byKey.get(k)!;
+    const price = priceOf.get(k) ?? {};
     return {
       skuKnown: row.sku_known === true,
       listPrice: num(row.list_price),
       unitCost: num(row.unit_cost),
-      channelPriceThen: num(row.channel_price_then),
-      allChannelPriceThen: num(row.all_channel_price_then),
-      channelPriceNow: num(row.channel_price_now),
-      allChannelPriceNow: num(row.all_channel_price_now),
+      channelPriceThen: num(price.channel_price_then),
+      allChannelPriceThen: num(price.all_channel_price_then),
+      channelPriceNow: num(price.channel_price_now),
+      allChannelPriceNow: num(price.all_channel_price_now),
       avgUnitCost: num(row.avg_unit_cost),
       nodeKnown: row.node_known === true,
       toNodeKnown: row.to_node_known === true,
     };
   });
+}
+
+/**
+ * A regular expression matching `"<field>":<value>` in an event's canonical payload (JSON.stringify of the
+ * validated event, no spaces) for any of `values`, and nothing else: the queries match the raw payload with
+ * it before parsing any JSON. Matches nothing for no values.
+ */
+export function fieldPattern(field: string, values: readonly (string | undefined)[]): string {
+  const wanted = [...new Set(values.filter((value): value is string => value !== undefined))];
+  if (wanted.length === 0) return '[^\\s\\S]';
+  const escape = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+  return `${escape(JSON.stringify(field))}:(?:${wanted.map((value) => escape(JSON.stringify(value))).join('|')})`;
 }
 
 /** An amount the policy can judge, with the words saying where it came from; or why there is none. */
@@ -220,6 +260,8 @@ export async function landedLines(
   const rows = await reader.all(workflowSql('landed_lines'), {
     po_ids: JSON.stringify(ids.poIds),
     transfer_ids: JSON.stringify(ids.transferIds),
+    po_pattern: fieldPattern('po_id', ids.poIds),
+    transfer_pattern: fieldPattern('transfer_id', ids.transferIds),
     exclude_event_ids: JSON.stringify(ids.excludeEventIds),
   });
   return rows.map((row) => ({

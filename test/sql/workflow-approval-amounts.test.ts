@@ -8,6 +8,8 @@ import { refreshLedger } from '../../src/ledger/refresh.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { type ApprovalRequestInput, requestApproval } from '../../src/workflow/approvals.ts';
 import { WorkflowError } from '../../src/workflow/errors.ts';
+import { policyRefusals, type RawEvent } from '../../src/workflow/raw-event-policy.ts';
+import { warehouseReader } from '../../src/workflow/reader.ts';
 import { useTempDir } from '../helpers/retailos.ts';
 import { at, EventFactory, land, pinClock, rows } from '../unit/ledger/fixtures.ts';
 
@@ -227,13 +229,17 @@ describe('purchase requests: never below the item cost', () => {
       got.push([poId, result.amount, result.requiredApprovals]);
     }
     expect(got).toEqual(cases.map(([poId, , amount, approvals]) => [poId, amount, approvals]));
-    // PO-SMALL landed at once; a second request under the same po_id is judged with it (4,000 + 4,000)
-    const more = await requestApproval(
-      w,
-      purchase('PO-SMALL', [{ sku: app, qty: 100, unit_cost: 40 }], 'more'),
-    );
-    expect(more).toMatchObject({ amount: 8000, requiredApprovals: 1 });
-    expect(more.rule).toContain('with 4000 ordered under PO-SMALL before');
+    // PO-SMALL landed at once; a second request under the same po_id is judged with it (4,000 + 4,000),
+    // whether the ledger has applied the first one yet (its tables) or not (the log after its watermark)
+    for (const requestId of ['more-before-refresh', 'more-after-refresh']) {
+      if (requestId === 'more-after-refresh') await refreshLedger(w);
+      const more = await requestApproval(
+        w,
+        purchase('PO-SMALL', [{ sku: app, qty: 100, unit_cost: 40 }], requestId),
+      );
+      expect(more, requestId).toMatchObject({ amount: 8000, requiredApprovals: 1 });
+      expect(more.rule).toContain('with 4000 ordered under PO-SMALL before');
+    }
     await refused(
       requestApproval(w, purchase('PO-X', [{ sku: 'NOPE', qty: 1, unit_cost: 1 }])),
       /Cannot value this purchase_order request: sku NOPE is unknown/,
@@ -242,5 +248,64 @@ describe('purchase requests: never below the item cost', () => {
       requestApproval(w, purchase('PO-Y', [{ sku: app, qty: 1, unit_cost: -1 }])),
       /po_created is not valid/,
     );
+  });
+});
+
+describe('raw events: the same amounts, per event', () => {
+  const raw = (index: number, type: string, fields: Record<string, unknown>, day = 9): RawEvent => ({
+    index,
+    eventId: `raw-${index}`,
+    type,
+    occurredAt: new Date(at(day)).toISOString(),
+    body: { event_id: `raw-${index}`, type, occurred_at: at(day), ...fields },
+  });
+  const judge = async (w: Warehouse, events: RawEvent[]) =>
+    (await policyRefusals(warehouseReader(w), events, { now: at(10) })).map((r) => [r.index, r.code]);
+
+  it('judges prices per channel, item cost and price cuts, and shipments with what landed before', async () => {
+    const w = await world();
+    const ship = (index: number, qty: number, id = 'TR-RAW') =>
+      raw(index, 'transfer_shipped', {
+        transfer_id: id,
+        from_node_id: 'DC',
+        to_node_id: 'ST',
+        sku: 'T',
+        qty,
+      });
+    expect(
+      await judge(w, [
+        raw(0, 'price_changed', { sku: 'P', channel_id: 'WEB', price: 45, reason: 'markdown' }), // 10 % of 50
+        raw(1, 'price_changed', { sku: 'P', price: 45, reason: 'markdown' }), // 43.75 % of 80
+        raw(2, 'price_changed', { sku: 'P', price: 120, reason: 'promotion' }), // a rise
+        raw(3, 'price_changed', { sku: 'Q', channel_id: 'WEB', price: 9, reason: 'regular' }, 3), // backdated
+        raw(4, 'item_upserted', { sku: 'P', name: 'P', category: 'c', unit_cost: 50, list_price: 85 }), // 15 %
+        raw(5, 'item_upserted', { sku: 'P', name: 'P', category: 'c', unit_cost: 20, list_price: 100 }), // cost −60 %
+        raw(6, 'item_upserted', { sku: 'NEW', name: 'N', category: 'c', unit_cost: 1, list_price: 2 }), // new item
+        ship(7, 50), // 9,125 at 182.5
+        ship(8, 10), // 9,125 + 1,825 > 10,000: refused
+        raw(9, 'transfer_shipped', {
+          transfer_id: 'TR-X',
+          from_node_id: 'XX',
+          to_node_id: 'ST',
+          sku: 'T',
+          qty: 1,
+        }),
+      ]),
+    ).toEqual([
+      [1, 'approval_required'],
+      [3, 'approval_required'],
+      [5, 'approval_required'],
+      [8, 'approval_required'],
+      [9, 'cannot_value'],
+    ]);
+    // the 50 units land (9,125), then the ledger applies them: 4 more under the same id stay within 10,000, 5 do not
+    await land(w, [ship(7, 50).body]);
+    expect(await judge(w, [ship(10, 4)])).toEqual([]);
+    expect(await judge(w, [ship(10, 5)])).toEqual([[10, 'approval_required']]);
+    await refreshLedger(w);
+    expect(await judge(w, [ship(10, 4)])).toEqual([]);
+    expect(await judge(w, [ship(10, 5)])).toEqual([[10, 'approval_required']]);
+    // resending the landed event itself is judged as itself, not on top of itself
+    expect(await judge(w, [{ ...ship(7, 50), eventId: 'raw-7' }])).toEqual([]);
   });
 });
