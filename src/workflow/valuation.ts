@@ -103,8 +103,8 @@ export async function valuationFacts(
 export function fieldPattern(field: string, values: readonly (string | undefined)[]): string {
   const wanted = [...new Set(values.filter((value): value is string => value !== undefined))];
   if (wanted.length === 0) return '[^\\s\\S]';
-  const escape = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
-  return `${escape(JSON.stringify(field))}:(?:${wanted.map((value) => escape(JSON.stringify(value))).join('|')})`;
+  const literal = (text: string) => text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+  return `${literal(JSON.stringify(field))}:(?:${wanted.map((value) => literal(JSON.stringify(value))).join('|')})`;
 }
 
 /** An amount the policy can judge, with the words saying where it came from; or why there is none. */

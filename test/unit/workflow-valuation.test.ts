@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  fieldPattern,
   itemUpdateAmount,
   priceChangeAmount,
   purchaseAmount,
@@ -193,5 +194,18 @@ describe('item master updates', () => {
       ok: true,
       markdownPct: 0,
     });
+  });
+});
+
+describe('payload patterns', () => {
+  it('match a field’s exact value in a canonical payload, metacharacters and quotes included', () => {
+    const skus = ['SKU.1+(x)', 'A"B\\C', 'Ünï-Ø'];
+    const pattern = new RegExp(fieldPattern('sku', [...skus, undefined]));
+    for (const sku of skus) expect(pattern.test(JSON.stringify({ event_id: 'e', sku, price: 1 }))).toBe(true);
+    for (const sku of ['SKUa1+(x)', 'SKU.1+(x)2', 'A"B', 'ünï-Ø']) {
+      expect(pattern.test(JSON.stringify({ sku })), sku).toBe(false);
+    }
+    expect(pattern.test(JSON.stringify({ other_sku: 'x', name: 'SKU.1+(x)' }))).toBe(false);
+    expect(new RegExp(fieldPattern('sku', [])).test(JSON.stringify({ sku: '' }))).toBe(false);
   });
 });
