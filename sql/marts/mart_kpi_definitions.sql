@@ -28,7 +28,7 @@ SELECT * FROM (VALUES
   ('gross_margin_pct', 'Gross margin', '%', 'ratio', 'up', 'gross margin, of net revenue (mart_margin_daily)', 'finance', true),
   ('inventory_value', 'Inventory value', 'money', 'last', 'down', 'on hand + in transit at the moving average, at the end of the last day', 'finance', false),
   ('weeks_of_supply', 'Weeks of supply', 'weeks', 'cover', 'down', 'inventory value at the end / average weekly COGS', 'finance', true),
-  ('inbound_received_rate', 'Inbound received vs due', '%', 'ratio', 'up', 'units received (PO receipts, transfers received), of the units due (PO lines by expected date less cancellations, transfers by due date)', 'operations', true),
+  ('inbound_received_rate', 'Inbound received vs due', '%', 'ratio', 'up', 'of the units due (purchase-order lines by expected date less cancellations, transfers by due date), the share received so far (at most what was due), by due date', 'operations', true),
   ('pick_backlog_days', 'Pick backlog', 'days', 'last', 'down', 'units allocated and not yet shipped at nodes with a ship capacity, in days of that capacity, at the end of the last day', 'operations', true),
   ('orders_awaiting_allocation', 'Orders awaiting allocation', 'count', 'last', 'down', 'open orders with no allocation yet at the end of the last day', 'operations', false),
   ('orders_awaiting_pick', 'Orders awaiting pick', 'count', 'last', 'down', 'open orders allocated, none picked, at the end of the last day', 'operations', false),

@@ -26,7 +26,6 @@ export interface DatasetSpec {
 }
 
 const LEDGER = 'the ledger (retailos refresh)';
-const MARTS = ['mart_kpi_daily', 'mart_kpi_definitions'] as const;
 
 /** A query dataset over the read models it names. */
 function query(
@@ -46,9 +45,9 @@ export const DATASETS: readonly DatasetSpec[] = [
   query('categories', 'docs:read', 'categories', ['stg_items'], 'master data events'),
   query('periods', 'docs:read', 'reporting periods', ['mart_periods']),
   query('kpi_definitions', 'docs:read', 'KPI definitions', ['mart_kpi_definitions']),
-  query('kpi_operations', 'inventory:read', 'operations KPIs by day', MARTS),
-  query('kpi_finance', 'valuation:read', 'finance KPIs by day', MARTS),
-  query('kpi_demand', 'kpis:read', 'demand KPIs by day', MARTS),
+  query('kpi_operations', 'inventory:read', 'operations KPIs by day', ['mart_kpi_daily_operations']),
+  query('kpi_finance', 'valuation:read', 'finance KPIs by day', ['mart_kpi_daily_finance']),
+  query('kpi_demand', 'kpis:read', 'demand KPIs by day', ['mart_kpi_daily_demand']),
   query('stock_daily', 'inventory:read', 'end-of-day stock by node and category', ['mart_stock_daily']),
   query('positions_by_node', 'inventory:read', 'current stock by node and category', [
     'inventory_positions',

@@ -56,6 +56,8 @@ export const TRUTH_MEASURES = [
   'po_received_units',
   'transfer_received_units',
   'transfer_due_units',
+  // of the transfer units due on a day (by the transfer's expected date), those received (at most the shipped)
+  'transfer_due_received_units',
   // cycle counts by node × category, and their absolute variance (counted − book); counts.csv has each count
   'counts',
   'count_abs_variance_units',
@@ -207,6 +209,8 @@ export class TruthRecorder {
   private readonly measures = new Map<number, Map<string, number>>();
   private readonly orders = new Map<string, OrderTruth>();
   private readonly pos = new Map<string, PoTruth>();
+  /** Transfers on their way: the day they are due and the units not received yet. */
+  private readonly transfersDue = new Map<string, { due: number; open: number }>();
   /** Return receipts of the day by return id: when, which channel and item (for refunds). */
   private readonly returnsToday = new Map<string, { at: number; channel: number; item: number }>();
   // stock buckets the events move, per account (node × item); sellable is the simulator's book
@@ -288,6 +292,7 @@ export class TruthRecorder {
         if (event.expected_at !== undefined) {
           const due = parseDate(event.expected_at) - this.world.calendar.startEpochDay;
           this.add(due, 'transfer_due_units', '', event.to_node_id, '', event.qty);
+          this.transfersDue.set(event.transfer_id, { due, open: event.qty });
         }
         return;
       }
@@ -297,6 +302,15 @@ export class TruthRecorder {
         this.transit[cell] = this.transit[cell]! - event.qty;
         if (event.status === 'damaged') this.damaged[cell] = this.damaged[cell]! + event.qty;
         this.add(day, 'transfer_received_units', '', event.to_node_id, '', event.qty);
+        const due = this.transfersDue.get(event.transfer_id);
+        if (due) {
+          // the simulator's trucks arrive on their expected date (a late truck's date includes its delay), so
+          // this adds to today or a day still open
+          const units = Math.min(due.open, event.qty);
+          this.add(due.due, 'transfer_due_received_units', '', event.to_node_id, '', units);
+          due.open -= units;
+          if (due.open <= 0) this.transfersDue.delete(event.transfer_id);
+        }
         return;
       }
       case 'pos_sale': {

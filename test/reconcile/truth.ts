@@ -134,9 +134,12 @@ export function truthFigures(
   });
   const outSoon = cover.filter((c) => c.days !== null && c.days < 7);
 
-  const poDue = sum(
-    truth.poLines.filter((line) => inWindow(line.expected_at!)),
-    (line) => n(line.ordered_qty) - n(line.cancelled_qty),
+  // inbound due in the window (PO lines by expected date less cancellations, transfers by due date) and the
+  // part of it received so far (at most what was due)
+  const poLinesDue = truth.poLines.filter((line) => inWindow(line.expected_at!));
+  const poDue = sum(poLinesDue, (line) => n(line.ordered_qty) - n(line.cancelled_qty));
+  const poDueReceived = sum(poLinesDue, (line) =>
+    Math.min(n(line.received_qty), n(line.ordered_qty) - n(line.cancelled_qty)),
   );
   const backlogNodes = (row: Row) => capacity.get(row.node_id!)! > 0;
   const reservedAt = (where: (p: Row) => boolean) => sum(positions.filter(where), (p) => n(p.reserved));
@@ -154,6 +157,20 @@ export function truthFigures(
       'placed_to_allocated_hours',
       ratio(
         sum(shipped, (o) => hours(o.placed_at!, o.first_allocated_at!)),
+        shipped.length,
+      ),
+    ],
+    [
+      'allocated_to_picked_hours',
+      ratio(
+        sum(shipped, (o) => hours(o.first_allocated_at!, o.first_picked_at!)),
+        shipped.length,
+      ),
+    ],
+    [
+      'picked_to_shipped_hours',
+      ratio(
+        sum(shipped, (o) => hours(o.first_picked_at!, o.last_shipped_at!)),
         shipped.length,
       ),
     ],
@@ -249,18 +266,18 @@ export function truthFigures(
     [
       'inbound_received_rate',
       ratio(
-        measure('po_received_units') + measure('transfer_received_units'),
+        poDueReceived + measure('transfer_due_received_units'),
         poDue + measure('transfer_due_units'),
         100,
       ),
     ],
-    ['inbound_received_units', measure('po_received_units') + measure('transfer_received_units')],
-    ['inbound_due_units', poDue + measure('transfer_due_units')],
-    ['orders_awaiting_pick', measure('orders_awaiting_pick', onLast)],
-    [
-      'awaiting_pick_age_hours',
-      ratio(measure('awaiting_pick_age_hours', onLast), measure('orders_awaiting_pick', onLast)),
-    ],
+    ...(['allocation', 'pick', 'shipment'] as const).flatMap((stage): [string, number | null][] => [
+      [`orders_awaiting_${stage}`, measure(`orders_awaiting_${stage}`, onLast)],
+      [
+        `awaiting_${stage}_age_hours`,
+        ratio(measure(`awaiting_${stage}_age_hours`, onLast), measure(`orders_awaiting_${stage}`, onLast)),
+      ],
+    ]),
     ['late_po_lines', late.length],
     ['late_po_units', sum(late, (line) => n(line.open_qty))],
     ['out_within_week', outSoon.length],

@@ -226,6 +226,15 @@ describe('ledger: financial marts', () => {
       return_rate: 16.6667, // 1 unit back of 6 sold (3 shipped, 3 at the store)
       refund_processing_hours: 24,
     });
+    // each KPI comes from the view of its family, and every KPI has a definition
+    const families = await rows(
+      w,
+      `SELECT DISTINCT d.kpi, k.family, d.part FROM (
+         SELECT kpi, 'operations' AS part FROM mart_kpi_daily_operations UNION ALL
+         SELECT kpi, 'finance' FROM mart_kpi_daily_finance UNION ALL SELECT kpi, 'demand' FROM mart_kpi_daily_demand) d
+       LEFT JOIN mart_kpi_definitions k USING (kpi) WHERE k.family IS DISTINCT FROM d.part`,
+    );
+    expect(families).toEqual([]);
     const returns = await rows(
       w,
       "SELECT scope_id, value FROM mart_kpis WHERE kpi = 'return_rate' AND scope = 'channel' AND period_grain = 'trailing' ORDER BY 1",
