@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { clockJson, readBusinessClock } from '../clock/business-clock.ts';
 import { authenticate, requirePermission } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { HttpError, sendProblem } from './problem.ts';
@@ -122,7 +123,11 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
     const ok = await ctx.readers
       .use(async (connection) => (await connection.all('SELECT 1 AS ok', {})).length === 1)
       .catch(() => false);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
+    // Which business clock is in force, and why (src/clock): what every date the server writes is based on.
+    const clock = ok ? await ctx.readers.use(readBusinessClock).catch(() => null) : null;
+    res
+      .status(ok ? 200 : 503)
+      .json({ status: ok ? 'ok' : 'unavailable', ...(clock === null ? {} : { clock: clockJson(clock) }) });
   });
 
   const limiter = new RateLimiter(options.rateLimit);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/alerts/clock.ts';
+import { ManualClock } from '../../src/clock/sources.ts';
 import {
   DELIVERY_HEADER,
   SIGNATURE_HEADER,
