@@ -14,13 +14,19 @@ WITH settings AS (
     coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'clock_watermark_days') AS DOUBLE), 3) AS watermark_after_days
   FROM ledger_settings
 ),
+mark AS (SELECT coalesce(max(last_seq), 0) AS last_seq, max(watermark_at) AS watermark_at FROM business_clock_mark),
 data AS (
-  SELECT max(occurred_at) AS watermark_at
-  FROM event_log
-  WHERE type IN ('receipt', 'transfer_shipped', 'transfer_received', 'pos_sale', 'adjustment', 'status_changed',
-                 'cycle_count', 'order_placed', 'picked', 'shipped', 'order_cancelled', 'return_received',
-                 'return_graded', 'refund_issued', 'po_created', 'po_updated', 'po_cancelled')
-    AND coalesce(source, '') NOT IN ('workflow', 'allocator', 'replenishment')
+  -- the cached watermark of the events up to mark.last_seq, and the events after it (the log is append-only)
+  SELECT greatest(
+    (SELECT watermark_at FROM mark),
+    (SELECT max(occurred_at)
+     FROM event_log
+     WHERE seq > (SELECT last_seq FROM mark)
+       AND type IN ('receipt', 'transfer_shipped', 'transfer_received', 'pos_sale', 'adjustment', 'status_changed',
+                    'cycle_count', 'order_placed', 'picked', 'shipped', 'order_cancelled', 'return_received',
+                    'return_graded', 'refund_issued', 'po_created', 'po_updated', 'po_cancelled')
+       AND coalesce(source, '') NOT IN ('workflow', 'allocator', 'replenishment'))
+  ) AS watermark_at
 ),
 facts AS (
   SELECT

@@ -18,5 +18,15 @@ WHERE key = 'clock'
   AND NOT regexp_full_match(trim(value), '\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,9})?Z')
   AND isfinite(TRY_CAST(trim(value) AS TIMESTAMPTZ));
 
+-- A cache of the watermark: the newest operational occurred_at among events up to last_seq. The event log is
+-- append-only, so business_clock adds only the events after last_seq (a few row groups, not the whole log).
+-- Advanced by the ledger refresh (advanceClockMark); correct whether or not it is current.
+CREATE TABLE business_clock_mark (
+  id            INTEGER NOT NULL,
+  last_seq      BIGINT NOT NULL,
+  watermark_at  TIMESTAMPTZ
+);
+INSERT INTO business_clock_mark VALUES (1, 0, NULL);
+
 -- A scheduled run's business time (the clock in force when it started) beside its wall-clock start and end.
 ALTER TABLE job_runs ADD COLUMN business_at TIMESTAMPTZ;

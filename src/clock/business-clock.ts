@@ -12,6 +12,7 @@
  * Each reading says which rule is in force and why (`retailos status`, `GET /health`).
  */
 import { UserError } from '../warehouse/errors.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
 import { canonicalTime } from './time.ts';
 
 export type ClockMode = 'pinned' | 'watermark' | 'wall';
@@ -57,6 +58,19 @@ export async function readBusinessClock(source: ClockSource): Promise<ClockReadi
   }
   if (rows[0] === undefined) throw new Error('business_clock returned no row');
   return toReading(rows[0]);
+}
+
+/**
+ * Moves the watermark cache (`business_clock_mark`) up to the newest event, so reading the clock scans only
+ * what landed since. A cache: the clock is the same with or without it. The ledger refresh calls this.
+ */
+export async function advanceClockMark(warehouse: Warehouse): Promise<void> {
+  await warehouse.run(
+    `UPDATE business_clock_mark
+     SET last_seq = (SELECT coalesce(max(seq), 0) FROM event_log),
+         watermark_at = (SELECT watermark_at FROM business_clock)
+     WHERE id = 1`,
+  );
 }
 
 /** The business "now" (a shortcut for `readBusinessClock(source).at`). */
