@@ -14,11 +14,13 @@
 process.env.TZ = 'America/New_York';
 
 import fs from 'node:fs';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAlertConfig } from '../../src/alerts/config.ts';
 import { runAlerts } from '../../src/alerts/service.ts';
 import { defaultAsOf } from '../../src/allocation/load.ts';
 import { detectOperationalAnomalies } from '../../src/anomaly/operational.ts';
+import { startServer } from '../../src/api/server.ts';
 import { readBusinessClock } from '../../src/clock/business-clock.ts';
 import { ManualClock } from '../../src/clock/sources.ts';
 import { runContext } from '../../src/jobs/index.ts';
@@ -35,6 +37,8 @@ import { businessNow as workflowNow } from '../../src/workflow/clock.ts';
 import { syncExceptions } from '../../src/workflow/exceptions.ts';
 import { warehouseReader } from '../../src/workflow/reader.ts';
 import { ingest, runMain, toJsonl, useTempDir } from '../helpers/retailos.ts';
+import { call, createFixture } from '../unit/api/server-fixture.ts';
+import { ROUTE_SAMPLES } from './route-samples.ts';
 
 const tmp = useTempDir();
 const DAY = 86_400_000;
@@ -271,6 +275,45 @@ describe('the business clock', () => {
     expect((await fingerprint(db)).events).toBeGreaterThan(before.events!);
   }, 600_000);
 
+  it('the API: /health says which clock and why; every GET route leaves the log and the state as they were', async () => {
+    const fx = await createFixture({
+      prepare: async (w) => {
+        await ingest(w, [`${baseDir}/sim`, `${baseDir}/open-orders.jsonl`]);
+        await runPipeline(w, { trigger: 'test' });
+      },
+      server: { operations: { enabled: false }, jobs: { enabled: false } },
+    });
+    try {
+      const health = await call(fx.url, 'GET', '/health');
+      expect(health.json).toMatchObject({
+        status: 'ok',
+        clock: { mode: 'watermark', reason: expect.stringMatching(/^watermark \(wall clock is [\d.]+ days/) },
+      });
+      await fx.server.close();
+      const before = await fingerprint(fx.db);
+      const again = await startServer({
+        dbPath: fx.db,
+        port: 0,
+        logger: pino({ level: 'silent' }),
+        operations: { enabled: false },
+        jobs: { enabled: false },
+      });
+      try {
+        const reads = Object.entries(ROUTE_SAMPLES).filter(([operation]) => operation.startsWith('get '));
+        expect(reads.length).toBeGreaterThan(10);
+        for (const [operation, sample] of reads) {
+          const reply = await call(again.url, 'GET', sample.route, { key: fx.keys.admin });
+          expect(reply.status, `${operation}: ${reply.text.slice(0, 200)}`).toBeLessThan(500);
+        }
+      } finally {
+        await again.close();
+      }
+      expect(await fingerprint(fx.db)).toEqual(before);
+    } finally {
+      await fx.dispose();
+    }
+  }, 600_000);
+
   it('screening never holds an order that shipped or was cancelled, nor one placed after the clock', async () => {
     const db = copyOfBase();
     // halfway through the history: orders after it are in the log, not yet in business time
@@ -331,7 +374,13 @@ async function expectNothingAfter(db: string, clock: Date, label: string): Promi
   );
   const byWhat = new Map(found.map((row) => [row.what, row]));
   // not vacuous: the allocator, the workflow and the plan all wrote something
-  for (const what of ['events allocator', 'events workflow', 'alerts', 'replenishment runs', 'anomaly scores']) {
+  for (const what of [
+    'events allocator',
+    'events workflow',
+    'alerts',
+    'replenishment runs',
+    'anomaly scores',
+  ]) {
     expect(Number(byWhat.get(what)?.n ?? 0), `${label}: ${what}`).toBeGreaterThan(0);
   }
   for (const row of found) {
