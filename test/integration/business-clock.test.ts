@@ -72,7 +72,7 @@ beforeAll(async () => {
   } finally {
     await warehouse.close();
   }
-}, 240_000);
+});
 
 afterAll(() => {
   if (baseDir) fs.rmSync(baseDir, { recursive: true, force: true });
@@ -187,7 +187,7 @@ describe('the business clock', () => {
       expect(at).toBeGreaterThanOrEqual(before - 1);
       expect(at).toBeLessThanOrEqual(Date.now());
     }
-  }, 300_000);
+  });
 
   it('property: nothing retailos writes is dated after the clock, wherever the clock stands', async () => {
     const watermark = await withWarehouse(copyOfBase(), async (w) => (await readBusinessClock(w)).at);
@@ -343,7 +343,7 @@ describe('the business clock', () => {
     expect(after.size).toBeGreaterThan(0);
     expect(outcome.held.filter((id) => shipped.has(id) || after.has(id))).toEqual([]);
     for (const hold of outcome.holds) expect(hold.at.getTime()).toBeLessThanOrEqual(Date.parse(pinned));
-  }, 300_000);
+  });
 });
 
 /** What a listing must not change: the event log, and the state tables retailos writes beside it. */

@@ -263,5 +263,5 @@ describe('workflow CLI', () => {
     expect(recovery.stdout.split('\n')[0]).toBe(
       'disposition,returns,units,cost_value,recovery_rate,recovery_value',
     );
-  }, 240_000); // some 30 commands, each opening the warehouse file: slow on a loaded machine
+  });
 });
