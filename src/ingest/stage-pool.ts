@@ -1,63 +1,319 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { BodyProblem, StagedBody } from './body-staging.ts';
 import type { StagedChunk } from './staging.ts';
 
 const BOOT = new URL('./stage-worker-boot.js', import.meta.url);
 
-interface Pending {
-  resolve: (chunk: StagedChunk) => void;
+/** Work for a staging worker: JSON Lines of a file (CLI ingest) or one HTTP request body. */
+export type StageTask =
+  | { kind: 'lines'; lines: Float64Array; raws: string[] }
+  | { kind: 'body'; text: string; maxEvents: number };
+
+export type StageResult<T extends StageTask> = T extends { kind: 'lines' }
+  ? StagedChunk
+  : StagedBody | BodyProblem;
+
+/** No worker could take the task in time, the queue is full, or the pool is closing: retry later (503). */
+export class StageUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageUnavailableError';
+  }
+}
+
+/** The task itself failed: it threw in the worker, or its worker died under it on every attempt (5xx). */
+export class StageFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StageFailedError';
+  }
+}
+
+export interface StagePoolOptions {
+  /** Worker threads (default: one per core beyond the main thread, 1..4). */
+  size?: number;
+  /** Longest a task waits for a free healthy worker before `StageUnavailableError`. Default 10 s. */
+  maxWaitMs?: number;
+  /** Longest one task may run; beyond it its worker is stopped and replaced, the task refused. Default 60 s. */
+  taskTimeoutMs?: number;
+  /** Most tasks waiting for a worker; beyond it `stage` refuses at once. Default 64. */
+  maxQueued?: number;
+  /** Heap of each worker, in MB: a task that needs more ends only its own worker. Default 1024. */
+  maxHeapMb?: number;
+  /** Runs of a task whose worker dies under it (the first run + retries). Default 2. */
+  attempts?: number;
+}
+
+/** What `/health` shows of the pool. */
+export interface StagePoolHealth {
+  size: number;
+  /** Workers alive and in rotation. */
+  healthy: number;
+  busy: number;
+  queued: number;
+  /** Workers replaced since start (died, or stopped after a timeout). */
+  restarts: number;
+  /** The last reason a worker was replaced. */
+  lastFailure: string | null;
+  saturated: boolean;
+}
+
+interface Job {
+  task: StageTask;
+  /** Line numbers are transferred to the worker: this copy survives a retry. */
+  lines?: Float64Array;
+  attempts: number;
+  resolve: (value: unknown) => void;
   reject: (error: Error) => void;
+  waitTimer?: NodeJS.Timeout | undefined;
+}
+
+interface Slot {
+  worker: Worker;
+  job: Job | undefined;
+  taskTimer: NodeJS.Timeout | undefined;
+  /** Set once the worker is out of rotation (it died, was stopped, or the pool closed). */
+  gone: boolean;
 }
 
 /**
- * Worker threads that validate JSON Lines (parse, check against the contract,
- * write the canonical body) while the main thread reads files and appends to
- * DuckDB. Results come back as columns with typed arrays transferred.
+ * Worker threads that validate input off the main thread: JSON Lines for CLI ingest, request bodies for
+ * HTTP ingest. Each worker runs one task at a time, so a failure is pinned on the task that caused it.
+ * A worker that dies (an uncaught error, out of memory) or overruns the task timeout is taken out of
+ * rotation at once and replaced; the task it held is retried on another worker, up to `attempts` runs,
+ * then refused with `StageFailedError`. Nothing is ever left pending: a task waits for a worker at most
+ * `maxWaitMs`, runs at most `taskTimeoutMs`, and the queue is bounded.
  */
 export class StagePool {
-  private readonly workers: Worker[];
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  private failure: Error | undefined;
+  readonly size: number;
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+  private readonly maxWaitMs: number;
+  private readonly taskTimeoutMs: number;
+  private readonly maxQueued: number;
+  private readonly maxHeapMb: number;
+  private readonly attempts: number;
+  private restarts = 0;
+  private lastFailure: string | null = null;
+  /** Replacements in a row that died before finishing any task: backs respawning off. */
+  private failuresInARow = 0;
+  private respawnTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private idle: (() => void) | undefined;
 
-  constructor(size = defaultPoolSize()) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(BOOT);
-      worker.on('message', (message: { id: number; chunk: StagedChunk }) => {
-        const waiting = this.pending.get(message.id);
-        this.pending.delete(message.id);
-        waiting?.resolve(message.chunk);
-      });
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`staging worker exited with code ${code}`));
-      });
-      return worker;
-    });
+  constructor(options: StagePoolOptions | number = {}) {
+    const settings = typeof options === 'number' ? { size: options } : options;
+    this.size = Math.max(1, settings.size ?? defaultPoolSize());
+    this.maxWaitMs = settings.maxWaitMs ?? 10_000;
+    this.taskTimeoutMs = settings.taskTimeoutMs ?? 60_000;
+    this.maxQueued = settings.maxQueued ?? 64;
+    this.maxHeapMb = settings.maxHeapMb ?? 1024;
+    this.attempts = Math.max(1, settings.attempts ?? 2);
+    for (let index = 0; index < this.size; index++) this.spawn();
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
-  stage(lines: Float64Array, raws: string[]): Promise<StagedChunk> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    const worker = this.workers[id % this.workers.length]!;
+  /** Validates `task` in a worker. */
+  stage<T extends StageTask>(task: T): Promise<StageResult<T>> {
+    if (this.closed) return Promise.reject(new StageUnavailableError('the staging pool is closed'));
+    if (this.queue.length >= this.maxQueued) {
+      return Promise.reject(
+        new StageUnavailableError(`${this.queue.length} inputs are already waiting for validation`),
+      );
+    }
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, lines, raws }, [lines.buffer as ArrayBuffer]);
+      const job: Job = {
+        task,
+        attempts: 0,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        ...(task.kind === 'lines' ? { lines: Float64Array.from(task.lines) } : {}),
+      };
+      this.wait(job);
+      this.queue.push(job);
+      this.dispatch();
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  health(): StagePoolHealth {
+    let healthy = 0;
+    let busy = 0;
+    for (const slot of this.slots) {
+      if (slot.gone) continue;
+      healthy++;
+      if (slot.job) busy++;
+    }
+    return {
+      size: this.size,
+      healthy,
+      busy,
+      queued: this.queue.length,
+      restarts: this.restarts,
+      lastFailure: this.lastFailure,
+      saturated: this.queue.length >= this.maxQueued,
+    };
   }
 
-  private fail(error: Error): void {
-    this.failure ??= error;
-    for (const waiting of this.pending.values()) waiting.reject(error);
-    this.pending.clear();
+  /** Lets the tasks in hand finish (each is bounded), refuses the rest, and stops the workers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.respawnTimer);
+    if ([...this.slots].some((slot) => slot.job) || this.queue.length > 0) {
+      await new Promise<void>((resolve) => {
+        this.idle = resolve;
+      });
+    }
+    await Promise.all(
+      [...this.slots].map((slot) => {
+        slot.gone = true;
+        return slot.worker.terminate();
+      }),
+    );
+    this.slots.clear();
+  }
+
+  private spawn(): void {
+    let worker: Worker;
+    try {
+      worker = new Worker(BOOT, { resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb } });
+    } catch (error) {
+      // No thread to be had right now (resources): try again shortly; queued jobs wait at most maxWaitMs.
+      this.failuresInARow++;
+      this.lastFailure = `${new Date().toISOString()} staging worker not started: ${(error as Error).message}`;
+      this.respawnTimer ??= setTimeout(
+        () => {
+          this.respawnTimer = undefined;
+          this.fillUp();
+        },
+        Math.min(5_000, 50 * 2 ** this.failuresInARow),
+      );
+      return;
+    }
+    const slot: Slot = { worker, job: undefined, taskTimer: undefined, gone: false };
+    this.slots.add(slot);
+    worker.unref();
+    worker.on('message', (message: { id?: unknown; result?: unknown; error?: string }) =>
+      this.finish(slot, message),
+    );
+    worker.on('error', (error) => this.lose(slot, `it failed: ${error.message}`));
+    worker.on('exit', (code) => this.lose(slot, `it exited with code ${code}`));
+    this.dispatch();
+  }
+
+  /** Starts queued jobs on idle workers. */
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) break;
+      if (slot.gone || slot.job) continue;
+      const job = this.queue.shift()!;
+      clearTimeout(job.waitTimer);
+      job.attempts++;
+      slot.job = job;
+      slot.worker.ref();
+      slot.taskTimer = setTimeout(() => this.overrun(slot), this.taskTimeoutMs);
+      slot.taskTimer.unref();
+      const { task } = job;
+      if (task.kind === 'lines') {
+        const lines = Float64Array.from(job.lines!);
+        slot.worker.postMessage({ kind: 'lines', lines, raws: task.raws }, [lines.buffer as ArrayBuffer]);
+      } else {
+        slot.worker.postMessage(task);
+      }
+    }
+    this.settleIfIdle();
+  }
+
+  private finish(slot: Slot, message: { result?: unknown; error?: string }): void {
+    const job = slot.job;
+    if (!job || slot.gone) return;
+    clearTimeout(slot.taskTimer);
+    slot.job = undefined;
+    slot.worker.unref();
+    this.failuresInARow = 0;
+    if (message.error !== undefined) job.reject(new StageFailedError(`validation failed: ${message.error}`));
+    else job.resolve(message.result);
+    this.dispatch();
+  }
+
+  /** The worker is gone: out of rotation now, its job retried or refused, a replacement started. */
+  private lose(slot: Slot, why: string): void {
+    if (slot.gone) return;
+    slot.gone = true;
+    clearTimeout(slot.taskTimer);
+    this.slots.delete(slot);
+    void slot.worker.terminate();
+    if (this.closed) {
+      slot.job?.reject(new StageUnavailableError('the staging pool is closed'));
+      this.settleIfIdle();
+      return;
+    }
+    this.restarts++;
+    this.failuresInARow++;
+    this.lastFailure = `${new Date().toISOString()} staging worker replaced: ${why}`;
+    const job = slot.job;
+    slot.job = undefined;
+    if (job) {
+      if (job.attempts < this.attempts) {
+        this.wait(job);
+        this.queue.unshift(job);
+      } else {
+        job.reject(
+          new StageFailedError(
+            `the validating worker stopped under this input ${job.attempts} time(s) (${why}); nothing of it was stored`,
+          ),
+        );
+      }
+    }
+    // Back off when replacements keep dying before finishing anything (a broken install, not one input).
+    const delay = this.failuresInARow <= 2 ? 0 : Math.min(5_000, 50 * 2 ** this.failuresInARow);
+    if (delay === 0) this.fillUp();
+    else {
+      this.respawnTimer ??= setTimeout(() => {
+        this.respawnTimer = undefined;
+        this.fillUp();
+      }, delay);
+    }
+  }
+
+  private fillUp(): void {
+    const missing = this.size - this.slots.size;
+    for (let count = 0; count < missing && !this.closed; count++) this.spawn();
+  }
+
+  /** A job overran the task timeout: its worker is stopped (and replaced); the job is refused, not retried. */
+  private overrun(slot: Slot): void {
+    const job = slot.job;
+    if (!job || slot.gone) return;
+    slot.job = undefined;
+    job.reject(
+      new StageUnavailableError(`validation took longer than ${Math.round(this.taskTimeoutMs / 1000)} s`),
+    );
+    this.lose(slot, `a task ran longer than ${this.taskTimeoutMs} ms`);
+  }
+
+  /** Bounds how long a job waits in the queue. */
+  private wait(job: Job): void {
+    clearTimeout(job.waitTimer);
+    job.waitTimer = setTimeout(() => {
+      const at = this.queue.indexOf(job);
+      if (at === -1) return;
+      this.queue.splice(at, 1);
+      job.reject(
+        new StageUnavailableError(
+          `no validating worker was free within ${Math.round(this.maxWaitMs / 1000)} s (${this.health().healthy} of ${this.size} healthy)`,
+        ),
+      );
+      this.settleIfIdle();
+    }, this.maxWaitMs);
+  }
+
+  private settleIfIdle(): void {
+    if (!this.idle || this.queue.length > 0) return;
+    for (const slot of this.slots) if (slot.job) return;
+    const idle = this.idle;
+    this.idle = undefined;
+    idle();
   }
 }
 
