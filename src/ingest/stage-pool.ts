@@ -48,7 +48,7 @@ export interface StagePoolOptions {
 /** What `/health` shows of the pool. */
 export interface StagePoolHealth {
   size: number;
-  /** Workers alive and in rotation. */
+  /** Workers loaded, alive and in rotation. */
   healthy: number;
   busy: number;
   queued: number;
@@ -73,6 +73,8 @@ interface Slot {
   worker: Worker;
   job: Job | undefined;
   taskTimer: NodeJS.Timeout | undefined;
+  /** Set when the worker has loaded and listens (a worker that dies while loading never was healthy). */
+  ready: boolean;
   /** Set once the worker is out of rotation (it died, was stopped, or the pool closed). */
   gone: boolean;
 }
@@ -96,7 +98,7 @@ export class StagePool {
   private readonly attempts: number;
   private restarts = 0;
   private lastFailure: string | null = null;
-  /** Replacements in a row that died before finishing any task: backs respawning off. */
+  /** Workers in a row that died before they had loaded: backs respawning off (a broken install). */
   private failuresInARow = 0;
   private respawnTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -139,7 +141,7 @@ export class StagePool {
     let healthy = 0;
     let busy = 0;
     for (const slot of this.slots) {
-      if (slot.gone) continue;
+      if (slot.gone || !slot.ready) continue;
       healthy++;
       if (slot.job) busy++;
     }
@@ -190,22 +192,28 @@ export class StagePool {
       );
       return;
     }
-    const slot: Slot = { worker, job: undefined, taskTimer: undefined, gone: false };
+    const slot: Slot = { worker, job: undefined, taskTimer: undefined, ready: false, gone: false };
     this.slots.add(slot);
     worker.unref();
-    worker.on('message', (message: { id?: unknown; result?: unknown; error?: string }) =>
-      this.finish(slot, message),
-    );
+    worker.on('message', (message: { ready?: true; result?: unknown; error?: string }) => {
+      if (message.ready) {
+        slot.ready = true;
+        this.failuresInARow = 0;
+        this.dispatch();
+      } else {
+        this.finish(slot, message);
+      }
+    });
     worker.on('error', (error) => this.lose(slot, `it failed: ${error.message}`));
     worker.on('exit', (code) => this.lose(slot, `it exited with code ${code}`));
-    this.dispatch();
   }
 
   /** Starts queued jobs on idle workers. */
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.queue.length === 0) break;
-      if (slot.gone || slot.job) continue;
+      // Only loaded workers take jobs: one that dies while loading is never charged to an input.
+      if (slot.gone || slot.job || !slot.ready) continue;
       const job = this.queue.shift()!;
       clearTimeout(job.waitTimer);
       job.attempts++;
@@ -230,7 +238,6 @@ export class StagePool {
     clearTimeout(slot.taskTimer);
     slot.job = undefined;
     slot.worker.unref();
-    this.failuresInARow = 0;
     if (message.error !== undefined) job.reject(new StageFailedError(`validation failed: ${message.error}`));
     else job.resolve(message.result);
     this.dispatch();
@@ -255,8 +262,9 @@ export class StagePool {
     slot.job = undefined;
     if (job) {
       if (job.attempts < this.attempts) {
+        // Behind the others: inputs that did nothing wrong go first to the replacement.
         this.wait(job);
-        this.queue.unshift(job);
+        this.queue.push(job);
       } else {
         job.reject(
           new StageFailedError(

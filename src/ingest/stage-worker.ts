@@ -25,3 +25,6 @@ parentPort!.on('message', (task: StageTask) => {
     });
   }
 });
+
+// Loaded and listening: the pool counts this worker healthy from now on.
+parentPort!.postMessage({ ready: true });
