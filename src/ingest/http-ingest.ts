@@ -204,32 +204,43 @@ export class HttpIngestQueue {
 
   private async pump(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch: Pending[] = [this.queue.shift()!];
-      let size = batch[0]!.total;
-      while (this.queue.length > 0 && size + this.queue[0]!.total <= this.maxBatchEvents) {
-        const next = this.queue.shift()!;
-        size += next.total;
-        batch.push(next);
-      }
-      for (const request of batch) clearTimeout(request.timer);
-      this.queued -= size;
+      let batch: Pending[] = [];
       try {
-        const started = performance.now();
-        const outcome = await this.exclusive(() =>
-          this.lander.land(
+        // The batch is formed once the writer is ours: until then requests stay queued, where their wait
+        // is bounded (a writer held by a long refresh never leaves a request hanging).
+        await this.exclusive(async () => {
+          batch = this.takeBatch();
+          if (batch.length === 0) return;
+          const started = performance.now();
+          const outcome = await this.lander.land(
             { kind: 'http', name: batchName(batch) },
             batch.map((request) => request.events),
             batch.flatMap((request) => request.rejects),
             true,
             { rowOutcomes: true },
-          ),
-        );
-        this.options.onBatch?.(outcome, batch.length, (performance.now() - started) / 1000);
-        for (const [request, result] of distribute(batch, outcome)) request.resolve(result);
+          );
+          this.options.onBatch?.(outcome, batch.length, (performance.now() - started) / 1000);
+          for (const [request, result] of distribute(batch, outcome)) request.resolve(result);
+        });
       } catch (error) {
         for (const request of batch) request.reject(error);
       }
     }
+  }
+
+  /** The oldest queued requests that fit in one micro-batch (at least one), out of the queue. */
+  private takeBatch(): Pending[] {
+    if (this.queue.length === 0) return [];
+    const batch: Pending[] = [this.queue.shift()!];
+    let size = batch[0]!.total;
+    while (this.queue.length > 0 && size + this.queue[0]!.total <= this.maxBatchEvents) {
+      const next = this.queue.shift()!;
+      size += next.total;
+      batch.push(next);
+    }
+    for (const request of batch) clearTimeout(request.timer);
+    this.queued -= size;
+    return batch;
   }
 }
 
