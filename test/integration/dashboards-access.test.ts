@@ -221,5 +221,21 @@ describe('dashboards: one canonical path, checked once', () => {
     const state = await get('/dashboards/rebuild', fx.keys.admin);
     expect(state.status).toBe(200);
     expect(state.json).toMatchObject({ state: 'idle' });
+    // A session opens pages and the status, but a rebuild needs a key header (no cross-site POST starts one).
+    const login = await rawRequest(fx.url, {
+      method: 'POST',
+      path: '/dashboards/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ key: fx.keys.admin }).toString(),
+    });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+    expect((await get('/dashboards/%6Dargin', undefined, { cookie })).text).toContain('PAGE:margin');
+    expect((await get('/dashboards/rebuild', undefined, { cookie })).status).toBe(200);
+    const post = await rawRequest(fx.url, {
+      method: 'POST',
+      path: '/dashboards/rebuild',
+      headers: { cookie },
+    });
+    expect(post.status).toBe(401);
   });
 });

@@ -224,7 +224,16 @@ export function registerDashboards(
   let rebuild: { state: 'idle' | 'running' | 'done' | 'failed'; at?: string; detail?: string } = {
     state: 'idle',
   };
-  router.post('/rebuild', requirePermission('sql:query'), (_req, res) => {
+  router.post('/rebuild', requirePermission('sql:query'), (req, res) => {
+    // A key header, not the session cookie: no page of another site can make a browser start a rebuild.
+    if (presentedKey(req) === undefined) {
+      sendProblem(
+        req,
+        res,
+        new HttpError(401, 'unauthorized', 'Send an API key header with sql:query to rebuild.'),
+      );
+      return;
+    }
     if (rebuild.state === 'running') {
       res.status(409).json(rebuild);
       return;
