@@ -43,6 +43,11 @@ export interface StagePoolOptions {
   maxHeapMb?: number;
   /** Runs of a task whose worker dies under it (the first run + retries). Default 2. */
   attempts?: number;
+  /**
+   * Tasks handed to one worker at a time (default 2): the next one waits inside the worker, so the worker
+   * never idles while the main thread is busy. Only the one running when a worker dies is charged with it.
+   */
+  perWorker?: number;
 }
 
 /** What `/health` shows of the pool. */
@@ -63,7 +68,8 @@ interface Job {
   task: StageTask;
   /** Line numbers are transferred to the worker: this copy survives a retry. */
   lines?: Float64Array;
-  attempts: number;
+  /** Workers that died while running it. */
+  deaths: number;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
   waitTimer?: NodeJS.Timeout | undefined;
@@ -71,7 +77,9 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  job: Job | undefined;
+  /** Handed to the worker, in order: the first is running, the rest wait inside the worker. */
+  jobs: Job[];
+  /** Times the running (first) job. */
   taskTimer: NodeJS.Timeout | undefined;
   /** Set when the worker has loaded and listens (a worker that dies while loading never was healthy). */
   ready: boolean;
@@ -81,11 +89,12 @@ interface Slot {
 
 /**
  * Worker threads that validate input off the main thread: JSON Lines for CLI ingest, request bodies for
- * HTTP ingest. Each worker runs one task at a time, so a failure is pinned on the task that caused it.
+ * HTTP ingest. A worker runs its tasks in order, so a failure is pinned on the task that was running.
  * A worker that dies (an uncaught error, out of memory) or overruns the task timeout is taken out of
- * rotation at once and replaced; the task it held is retried on another worker, up to `attempts` runs,
- * then refused with `StageFailedError`. Nothing is ever left pending: a task waits for a worker at most
- * `maxWaitMs`, runs at most `taskTimeoutMs`, and the queue is bounded.
+ * rotation at once and replaced; the task that was running is retried on another worker, up to
+ * `attempts` runs, then refused with `StageFailedError`; tasks waiting behind it go back to the queue's
+ * front, uncharged. Nothing is ever left pending: a task waits for a worker at most `maxWaitMs`, runs at
+ * most `taskTimeoutMs`, and the queue is bounded.
  */
 export class StagePool {
   readonly size: number;
@@ -96,6 +105,7 @@ export class StagePool {
   private readonly maxQueued: number;
   private readonly maxHeapMb: number;
   private readonly attempts: number;
+  private readonly perWorker: number;
   private restarts = 0;
   private lastFailure: string | null = null;
   /** Workers in a row that died before they had loaded: backs respawning off (a broken install). */
@@ -112,6 +122,7 @@ export class StagePool {
     this.maxQueued = settings.maxQueued ?? 64;
     this.maxHeapMb = settings.maxHeapMb ?? 1024;
     this.attempts = Math.max(1, settings.attempts ?? 2);
+    this.perWorker = Math.max(1, settings.perWorker ?? 2);
     for (let index = 0; index < this.size; index++) this.spawn();
   }
 
@@ -126,7 +137,7 @@ export class StagePool {
     return new Promise((resolve, reject) => {
       const job: Job = {
         task,
-        attempts: 0,
+        deaths: 0,
         resolve: resolve as (value: unknown) => void,
         reject,
         ...(task.kind === 'lines' ? { lines: Float64Array.from(task.lines) } : {}),
@@ -143,7 +154,7 @@ export class StagePool {
     for (const slot of this.slots) {
       if (slot.gone || !slot.ready) continue;
       healthy++;
-      if (slot.job) busy++;
+      if (slot.jobs.length > 0) busy++;
     }
     return {
       size: this.size,
@@ -161,7 +172,7 @@ export class StagePool {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.respawnTimer);
-    if ([...this.slots].some((slot) => slot.job) || this.queue.length > 0) {
+    if ([...this.slots].some((slot) => slot.jobs.length > 0) || this.queue.length > 0) {
       await new Promise<void>((resolve) => {
         this.idle = resolve;
       });
@@ -192,7 +203,7 @@ export class StagePool {
       );
       return;
     }
-    const slot: Slot = { worker, job: undefined, taskTimer: undefined, ready: false, gone: false };
+    const slot: Slot = { worker, jobs: [], taskTimer: undefined, ready: false, gone: false };
     this.slots.add(slot);
     worker.unref();
     worker.on('message', (message: { ready?: true; result?: unknown; error?: string }) => {
@@ -208,72 +219,87 @@ export class StagePool {
     worker.on('exit', (code) => this.lose(slot, `it exited with code ${code}`));
   }
 
-  /** Starts queued jobs on idle workers. */
+  /** Hands queued jobs to loaded workers with room. */
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) break;
-      // Only loaded workers take jobs: one that dies while loading is never charged to an input.
-      if (slot.gone || slot.job || !slot.ready) continue;
-      const job = this.queue.shift()!;
-      clearTimeout(job.waitTimer);
-      job.attempts++;
-      slot.job = job;
-      slot.worker.ref();
-      slot.taskTimer = setTimeout(() => this.overrun(slot), this.taskTimeoutMs);
-      slot.taskTimer.unref();
-      const { task } = job;
-      if (task.kind === 'lines') {
-        const lines = Float64Array.from(job.lines!);
-        slot.worker.postMessage({ kind: 'lines', lines, raws: task.raws }, [lines.buffer as ArrayBuffer]);
-      } else {
-        slot.worker.postMessage(task);
+    for (let room = 1; room <= this.perWorker && this.queue.length > 0; room++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) break;
+        // Only loaded workers take jobs: one that dies while loading is never charged to an input.
+        if (slot.gone || !slot.ready || slot.jobs.length >= room) continue;
+        const job = this.queue.shift()!;
+        clearTimeout(job.waitTimer);
+        slot.jobs.push(job);
+        if (slot.jobs.length === 1) this.startRunning(slot);
+        const { task } = job;
+        if (task.kind === 'lines') {
+          const lines = Float64Array.from(job.lines!);
+          slot.worker.postMessage({ kind: 'lines', lines, raws: task.raws }, [lines.buffer as ArrayBuffer]);
+        } else {
+          slot.worker.postMessage(task);
+        }
       }
     }
     this.settleIfIdle();
   }
 
-  private finish(slot: Slot, message: { result?: unknown; error?: string }): void {
-    const job = slot.job;
-    if (!job || slot.gone) return;
+  /** The slot's first job is running: keep the worker (and the process) alive, and time it. */
+  private startRunning(slot: Slot): void {
+    slot.worker.ref();
     clearTimeout(slot.taskTimer);
-    slot.job = undefined;
-    slot.worker.unref();
+    slot.taskTimer = setTimeout(() => this.overrun(slot), this.taskTimeoutMs);
+  }
+
+  private finish(slot: Slot, message: { result?: unknown; error?: string }): void {
+    if (slot.gone) return;
+    const job = slot.jobs.shift();
+    if (!job) return;
+    clearTimeout(slot.taskTimer);
+    if (slot.jobs.length > 0) this.startRunning(slot);
+    else slot.worker.unref();
     if (message.error !== undefined) job.reject(new StageFailedError(`validation failed: ${message.error}`));
     else job.resolve(message.result);
     this.dispatch();
   }
 
-  /** The worker is gone: out of rotation now, its job retried or refused, a replacement started. */
+  /**
+   * The worker is gone: out of rotation now; the job it was running retried (behind the others) or
+   * refused; the jobs waiting behind it back to the queue's front, uncharged; a replacement started.
+   */
   private lose(slot: Slot, why: string): void {
     if (slot.gone) return;
     slot.gone = true;
     clearTimeout(slot.taskTimer);
     this.slots.delete(slot);
     void slot.worker.terminate();
+    const [running, ...waiting] = slot.jobs.splice(0);
     if (this.closed) {
-      slot.job?.reject(new StageUnavailableError('the staging pool is closed'));
+      for (const job of [running, ...waiting])
+        job?.reject(new StageUnavailableError('the staging pool is closed'));
       this.settleIfIdle();
       return;
     }
     this.restarts++;
     this.failuresInARow++;
     this.lastFailure = `${new Date().toISOString()} staging worker replaced: ${why}`;
-    const job = slot.job;
-    slot.job = undefined;
-    if (job) {
-      if (job.attempts < this.attempts) {
+    for (const job of waiting.reverse()) {
+      this.wait(job);
+      this.queue.unshift(job);
+    }
+    if (running) {
+      running.deaths++;
+      if (running.deaths < this.attempts) {
         // Behind the others: inputs that did nothing wrong go first to the replacement.
-        this.wait(job);
-        this.queue.push(job);
+        this.wait(running);
+        this.queue.push(running);
       } else {
-        job.reject(
+        running.reject(
           new StageFailedError(
-            `the validating worker stopped under this input ${job.attempts} time(s) (${why}); nothing of it was stored`,
+            `the validating worker stopped under this input ${running.deaths} time(s) (${why}); nothing of it was stored`,
           ),
         );
       }
     }
-    // Back off when replacements keep dying before finishing anything (a broken install, not one input).
+    // Back off when replacements keep dying before they have loaded (a broken install, not one input).
     const delay = this.failuresInARow <= 2 ? 0 : Math.min(5_000, 50 * 2 ** this.failuresInARow);
     if (delay === 0) this.fillUp();
     else {
@@ -282,6 +308,7 @@ export class StagePool {
         this.fillUp();
       }, delay);
     }
+    this.dispatch();
   }
 
   private fillUp(): void {
@@ -289,11 +316,10 @@ export class StagePool {
     for (let count = 0; count < missing && !this.closed; count++) this.spawn();
   }
 
-  /** A job overran the task timeout: its worker is stopped (and replaced); the job is refused, not retried. */
+  /** The running job overran the task timeout: refused (not retried), its worker stopped and replaced. */
   private overrun(slot: Slot): void {
-    const job = slot.job;
+    const job = slot.jobs.shift();
     if (!job || slot.gone) return;
-    slot.job = undefined;
     job.reject(
       new StageUnavailableError(`validation took longer than ${Math.round(this.taskTimeoutMs / 1000)} s`),
     );
@@ -318,7 +344,7 @@ export class StagePool {
 
   private settleIfIdle(): void {
     if (!this.idle || this.queue.length > 0) return;
-    for (const slot of this.slots) if (slot.job) return;
+    for (const slot of this.slots) if (slot.jobs.length > 0) return;
     const idle = this.idle;
     this.idle = undefined;
     idle();
