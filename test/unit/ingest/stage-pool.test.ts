@@ -86,8 +86,12 @@ describe('StagePool', () => {
     const stager = pool({ size: 1, maxQueued: 1, maxWaitMs: 60_000 });
     await expect.poll(() => stager.health().healthy, { timeout: 60_000 }).toBe(1);
     // Two tasks go to the worker (one runs, one waits inside it), one waits in the queue; the next is refused.
-    const handed = [200, 1, 1].map((count) => stager.stage({ kind: 'body', text: body(count), maxEvents: 1_000 }));
-    await expect(stager.stage({ kind: 'body', text: body(1), maxEvents: 10 })).rejects.toThrow(/already waiting/);
+    const handed = [200, 1, 1].map((count) =>
+      stager.stage({ kind: 'body', text: body(count), maxEvents: 1_000 }),
+    );
+    await expect(stager.stage({ kind: 'body', text: body(1), maxEvents: 10 })).rejects.toThrow(
+      /already waiting/,
+    );
     expect(stager.health()).toMatchObject({ saturated: true });
     await expect(Promise.all(handed)).resolves.toHaveLength(3);
 
