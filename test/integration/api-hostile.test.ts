@@ -321,7 +321,7 @@ describe('pathological request bodies', () => {
   });
 });
 
-describe('staging workers that fail', { timeout: 180_000 }, () => {
+describe('staging workers that fail', () => {
   it('a worker that dies under a request is replaced: that request gets a clear 500, the others are served', async () => {
     // 24 MB of heap per worker: enough for ordinary requests, not for 10,000 events of 1 KB.
     const small = await createFixture({
@@ -393,13 +393,13 @@ describe('staging workers that fail', { timeout: 180_000 }, () => {
   });
 });
 
-describe('the landing queue and /health', { timeout: 180_000 }, () => {
+describe('the landing queue and /health', () => {
   it('a request waits for the writer at most maxQueueWaitMs (then 503), and /health shows the full queue', async () => {
     const slow = await createFixture({
       server: {
         operations: { enabled: false },
         jobs: { enabled: false },
-        ingest: { maxQueuedEvents: 10, maxQueueWaitMs: 10_000 },
+        ingest: { maxQueuedEvents: 10, maxQueueWaitMs: 30_000 },
       },
     });
     let release!: () => void;
@@ -411,9 +411,9 @@ describe('the landing queue and /health', { timeout: 180_000 }, () => {
     try {
       const events = Array.from({ length: 9 }, (_, index) => receiptEvent(`q-${index}`));
       const waiting = call(slow.url, 'POST', '/api/v1/events', { key: slow.keys.integration, body: events });
-      // While it waits (up to 10 s), /health shows the queue full.
+      // While it waits (up to 30 s), /health shows the queue full.
       await expect
-        .poll(async () => (await call(slow.url, 'GET', '/health')).json.ingest, { timeout: 30_000 })
+        .poll(async () => (await call(slow.url, 'GET', '/health')).json.ingest, { timeout: 120_000 })
         .toMatchObject({ status: 'degraded', queued_events: 9, queued_requests: 1 });
       const reply = await waiting;
       expect(reply.status).toBe(503);
@@ -446,14 +446,14 @@ describe('the landing queue and /health', { timeout: 180_000 }, () => {
       });
       await expect
         .poll(async () => (await call(lag.url, 'GET', '/health')).json.ledger?.pending_events, {
-          timeout: 30_000,
+          timeout: 120_000,
         })
         .toBe(20);
       const behind = (await call(lag.url, 'GET', '/health')).json.ledger;
       expect(behind.seconds_behind).toBeGreaterThanOrEqual(0);
       await lag.server.context.operations!.flush();
       await expect
-        .poll(async () => (await call(lag.url, 'GET', '/health')).json.ledger, { timeout: 30_000 })
+        .poll(async () => (await call(lag.url, 'GET', '/health')).json.ledger, { timeout: 120_000 })
         .toMatchObject({ pending_events: 0, seconds_behind: 0 });
     } finally {
       await lag.dispose();

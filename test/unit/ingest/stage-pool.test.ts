@@ -48,7 +48,7 @@ describe('StagePool', () => {
     expect(lines.rejects).toMatchObject([{ reason: 'unreadable', line: 4, errors: [{ code: 'too_deep' }] }]);
     expect('events' in staged && staged.events.eventId).toEqual(['e0', 'e1', 'e2']);
     expect(problem).toMatchObject({ problem: 'too_complex' });
-    await expect.poll(() => stager.health().healthy, { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => stager.health().healthy, { timeout: 120_000 }).toBe(2);
     expect(stager.health()).toMatchObject({ size: 2, busy: 0, queued: 0, restarts: 0 });
   });
 
@@ -84,7 +84,7 @@ describe('StagePool', () => {
 
   it('bounds the queue and the wait for a worker', async () => {
     const stager = pool({ size: 1, maxQueued: 1, maxWaitMs: 60_000 });
-    await expect.poll(() => stager.health().healthy, { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => stager.health().healthy, { timeout: 120_000 }).toBe(1);
     // Two tasks go to the worker (one runs, one waits inside it), one waits in the queue; the next is refused.
     const handed = [200, 1, 1].map((count) =>
       stager.stage({ kind: 'body', text: body(count), maxEvents: 1_000 }),
