@@ -216,6 +216,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return renderMetrics();
   };
 
+  // The first requests should not queue behind the staging workers' start-up (seconds on a busy machine).
+  if (!(await ctx.ingest.ready(120_000)))
+    logger.warn('no staging worker has started yet; ingest answers 503 until one does');
   const { app, api } = createApp(ctx, {
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     sqlMaxRows: sqlLimits.maxRows,

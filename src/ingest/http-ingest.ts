@@ -133,6 +133,11 @@ export class HttpIngestQueue {
     return this.maxQueuedEvents;
   }
 
+  /** Resolves once a staging worker has loaded (true at once without workers); false after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<boolean> {
+    return this.pool ? this.pool.ready(timeoutMs) : Promise.resolve(true);
+  }
+
   /** The staging workers' state (null when bodies are validated on the calling thread). */
   stagingHealth(): StagePoolHealth | null {
     return this.pool?.health() ?? null;

@@ -113,6 +113,7 @@ export class StagePool {
   private respawnTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private idle: (() => void) | undefined;
+  private loaded: ((ok: boolean) => void)[] = [];
 
   constructor(options: StagePoolOptions | number = {}) {
     const settings = typeof options === 'number' ? { size: options } : options;
@@ -145,6 +146,22 @@ export class StagePool {
       this.wait(job);
       this.queue.push(job);
       this.dispatch();
+    });
+  }
+
+  /**
+   * Resolves true once a worker has loaded; false if none has within `timeoutMs`, or once every worker
+   * has died twice while loading (a server waits for this before it listens, so its first requests do not
+   * queue behind the workers' start-up).
+   */
+  ready(timeoutMs: number): Promise<boolean> {
+    if ([...this.slots].some((slot) => slot.ready && !slot.gone)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      this.loaded.push((ok) => {
+        clearTimeout(timer);
+        resolve(ok);
+      });
     });
   }
 
@@ -210,6 +227,7 @@ export class StagePool {
       if (message.ready) {
         slot.ready = true;
         this.failuresInARow = 0;
+        for (const resolve of this.loaded.splice(0)) resolve(true);
         this.dispatch();
       } else {
         this.finish(slot, message);
@@ -299,6 +317,7 @@ export class StagePool {
         );
       }
     }
+    if (this.failuresInARow >= 2 * this.size) for (const resolve of this.loaded.splice(0)) resolve(false);
     // Back off when replacements keep dying before they have loaded (a broken install, not one input).
     const delay = this.failuresInARow <= 2 ? 0 : Math.min(5_000, 50 * 2 ** this.failuresInARow);
     if (delay === 0) this.fillUp();

@@ -19,8 +19,9 @@ const body = (count: number, note = '') =>
   JSON.stringify(Array.from({ length: count }, (_, index) => receipt(`e${index}`, note)));
 
 const pools: StagePool[] = [];
-function pool(options: ConstructorParameters<typeof StagePool>[0]): StagePool {
-  const created = new StagePool(options);
+/** A pool whose waits are guard rails for a loaded machine (workers can take many seconds to load). */
+function pool(options: Exclude<ConstructorParameters<typeof StagePool>[0], number>): StagePool {
+  const created = new StagePool({ maxWaitMs: 240_000, ...options });
   pools.push(created);
   return created;
 }
@@ -54,7 +55,7 @@ describe('StagePool', () => {
 
   it('replaces a worker that dies under an input, refuses that input after its retry, and keeps serving', async () => {
     // 24 MB of heap loads a worker and stages small bodies, but not 10,000 events of 1 KB each.
-    const stager = pool({ size: 1, maxHeapMb: 24, maxWaitMs: 120_000 });
+    const stager = pool({ size: 1, maxHeapMb: 24 });
     const outcomes = await Promise.allSettled([
       stager.stage({ kind: 'body', text: body(10_000, 'x'.repeat(1_000)), maxEvents: 10_000 }),
       stager.stage({ kind: 'body', text: body(2), maxEvents: 10 }),
@@ -83,7 +84,7 @@ describe('StagePool', () => {
   });
 
   it('bounds the queue and the wait for a worker', async () => {
-    const stager = pool({ size: 1, maxQueued: 1, maxWaitMs: 60_000 });
+    const stager = pool({ size: 1, maxQueued: 1 });
     await expect.poll(() => stager.health().healthy, { timeout: 120_000 }).toBe(1);
     // Two tasks go to the worker (one runs, one waits inside it), one waits in the queue; the next is refused.
     const handed = [200, 1, 1].map((count) =>
