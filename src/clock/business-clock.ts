@@ -97,7 +97,18 @@ export function toReading(row: Record<string, unknown>): ClockReading {
 }
 
 /** A reading as JSON (status, health): ISO times. */
-export function clockJson(reading: ClockReading): Record<string, unknown> {
+export interface ClockJson {
+  at: string;
+  mode: ClockMode;
+  reason: string;
+  wall_at: string;
+  watermark_at: string | null;
+  lag_days: number | null;
+  watermark_after_days: number;
+  setting: string;
+}
+
+export function clockJson(reading: ClockReading): ClockJson {
   return {
     at: reading.at.toISOString(),
     mode: reading.mode,
