@@ -255,7 +255,7 @@ function printRun(io: CommandIo, report: RunReport): void {
 function printOrder(io: CommandIo, view: OrderAllocation): void {
   io.stdout.write(`order ${view.orderId}\n`);
   if (view.lines.length === 0) io.stdout.write('  no allocator run has decided this order yet\n');
-  for (const line of view.lines) printLine(io, line, `run ${line.runId} as of ${line.asOf}`);
+  for (const line of view.lines) printLine(io, line, `run ${line.runId} as of ${formatDateTime(line.asOf)}`);
   if (view.claims.length > 0) {
     io.stdout.write('\nnow reserved / shipped\n');
     io.stdout.write(
