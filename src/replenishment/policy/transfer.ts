@@ -23,7 +23,7 @@ export interface SourcingDecision {
 /** Why a transfer from `donor`, in one clause: its freight against buying, its transit against the supplier's lead time. */
 function transferReason(donor: Donor, freight: number, buying: number, leadDays: number): string {
   const timing = Number.isFinite(leadDays)
-    ? `${formatDays(donor.transitDays)} in transit against a ${formatDays(leadDays)} lead time`
+    ? `${formatDays(donor.transitDays)} in transit where buying takes ${formatDays(leadDays)}`
     : `${formatDays(donor.transitDays)} in transit (no supplier delivers to this node)`;
   return `freight ${formatMoney(freight)} instead of ${formatMoney(buying)} to buy, ${timing}`;
 }
