@@ -35,6 +35,8 @@ export const auditCommand: Command = {
   details: [
     'Every event of the subject in ledger order (business time, then arrival) with its actor and source,',
     'and the workflow decisions on its exceptions and approval requests. Read from the event log itself.',
+    'The ids are those other commands print: exception ids of retailos exceptions list or allocate --explain,',
+    'request ids of retailos approvals list, PO ids of retailos replenish explain (PO-<recommendation id>).',
   ].join('\n'),
   options: {
     node: { type: 'string', valueName: 'NODE', description: 'sku: the node' },

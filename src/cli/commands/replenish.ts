@@ -22,7 +22,20 @@ import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
 import type { Command, CommandIo, ParsedArgs } from '../command.ts';
-import { formatMoney, formatRows, formatTable, formatUnits, type OutputFormat } from '../format.ts';
+import {
+  formatDate,
+  formatDays,
+  formatDaysSpread,
+  formatDecimal,
+  formatMoney,
+  formatPercent,
+  formatPerDay,
+  formatRows,
+  formatTable,
+  formatUnits,
+  MISSING,
+  type OutputFormat,
+} from '../format.ts';
 import { outputFormat } from './positions.ts';
 
 const LIST_COLUMNS = [
@@ -232,22 +245,25 @@ export const replenishCommand: Command = {
           );
           return 0;
         }
-        case 'suppliers':
-          out(
-            await supplierPerformance(warehouse, {
-              supplier_id: args.values.supplier as string | undefined,
-              byNode: Boolean(args.values['by-node']),
-            }),
-          );
+        case 'suppliers': {
+          const rows = await supplierPerformance(warehouse, {
+            supplier_id: args.values.supplier as string | undefined,
+            byNode: Boolean(args.values['by-node']),
+          });
+          // People get the figures that decide (rounded); JSON and CSV every column, every digit.
+          if (format === 'table') io.stdout.write(formatTable([...SUPPLIER_COLUMNS], rows.map(supplierRow)));
+          else out(rows);
           return 0;
-        case 'exposure':
-          out(
-            await exposure(warehouse, {
-              asOf: parseTime(args.values['as-of'], '--as-of'),
-              exposedOnly: !args.values.all,
-            }),
-          );
+        }
+        case 'exposure': {
+          const rows = await exposure(warehouse, {
+            asOf: parseTime(args.values['as-of'], '--as-of'),
+            exposedOnly: !args.values.all,
+          });
+          if (format === 'table') io.stdout.write(formatTable([...EXPOSURE_COLUMNS], rows.map(exposureRow)));
+          else out(rows);
           return 0;
+        }
       }
       return 2;
     } finally {
@@ -255,6 +271,87 @@ export const replenishCommand: Command = {
     }
   },
 };
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const share = (value: unknown) => formatPercent(num(value));
+const days = (value: unknown) => formatDays(num(value));
+
+const SUPPLIER_COLUMNS = [
+  'supplier',
+  'node',
+  'POs',
+  'open',
+  'lead time',
+  'p90',
+  'on time',
+  'fill',
+  'slipped',
+  'trend',
+  'last PO',
+] as const;
+
+/** One row of `replenish suppliers` for people. */
+function supplierRow(r: Record<string, unknown>): Record<string, string> {
+  const trend = num(r.lead_time_trend_days);
+  return {
+    supplier: [r.supplier_id, r.supplier_name].filter(Boolean).join(' '),
+    node: (r.node_id as string | null) ?? '',
+    POs: formatUnits(num(r.pos)),
+    open: formatUnits(num(r.pos_open)),
+    'lead time':
+      num(r.lead_time_mean) === null
+        ? `${days(r.nominal_lead_time_days)} (nominal)`
+        : formatDaysSpread(num(r.lead_time_mean)!, num(r.lead_time_std) ?? 0),
+    p90: days(r.lead_time_p90),
+    'on time': share(r.on_time_rate),
+    fill: share(r.fill_rate),
+    slipped: share(r.slipped_rate),
+    trend: trend === null ? '' : `${trend > 0 ? '+' : ''}${formatDecimal(trend, 1)} d`,
+    'last PO': formatDate(r.last_po_at as Date | string | null),
+  };
+}
+
+const EXPOSURE_COLUMNS = [
+  'po_id',
+  'sku',
+  'node',
+  'reason',
+  'expected',
+  'arrival',
+  'open',
+  'available',
+  'demand',
+  'runs out',
+  'days short',
+  'at risk',
+  'orders',
+  'channels',
+] as const;
+
+/** One row of `replenish exposure` for people. */
+function exposureRow(r: Record<string, unknown>): Record<string, string> {
+  const list = (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.map(String);
+    if (typeof value === 'string' && value.startsWith('[')) return JSON.parse(value) as string[];
+    return [];
+  };
+  return {
+    po_id: String(r.po_id),
+    sku: String(r.sku),
+    node: String(r.node_id),
+    reason: `${r.reason}${num(r.slip_days) ? ` ${formatUnits(num(r.slip_days))} d` : ''}`,
+    expected: formatDate(r.expected_at as string | null),
+    arrival: formatDate(r.arrival as string | null),
+    open: formatUnits(num(r.open_qty)),
+    available: formatUnits(num(r.available)),
+    demand: formatPerDay(num(r.daily_demand)),
+    'runs out': r.stockout_date ? formatDate(r.stockout_date as string) : MISSING,
+    'days short': formatUnits(num(r.days_short)),
+    'at risk': formatMoney(num(r.revenue_at_risk)),
+    orders: formatUnits(list(r.open_orders).length),
+    channels: list(r.channels).join(', '),
+  };
+}
 
 const KIND_TEXT = { purchase_order: 'purchase order', transfer: 'transfer' } as const;
 
