@@ -145,9 +145,13 @@ export interface AnomalyRow {
 
 export const ANOMALY_COLUMNS = ['day', 'metric', 'where', 'actual', 'expected', 'change', 'score'] as const;
 
-/** Money metrics read as money; the others are counts of units. */
+/** Money metrics read as money; the others are counts of units (a tenth under 10: expected 0.3 is not 0). */
 const figure = (metric: string, value: number): string =>
-  metric.endsWith('_amount') ? formatMoney(value) : formatUnits(value);
+  metric.endsWith('_amount')
+    ? formatMoney(value)
+    : Math.abs(value) < 10 && !Number.isInteger(value)
+      ? formatDecimal(value, 1)
+      : formatUnits(value);
 
 /** Largest first: score, then how far the day is from what was expected, then the latest day. */
 export function sortAnomaliesByImpact<A extends AnomalyRow>(rows: readonly A[]): A[] {
