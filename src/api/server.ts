@@ -239,7 +239,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await ctx.ingest.drain();
     await operations?.stop();
     ctx.readers.close();
-    ctx.sandbox.close();
+    await ctx.sandbox.close();
     loopDelay.disable();
     await warehouse.close();
     const code = (error as NodeJS.ErrnoException).code;
@@ -280,7 +280,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await operations?.stop();
       await ctx.exclusive(async () => {});
       ctx.readers.close();
-      ctx.sandbox.close();
+      await ctx.sandbox.close();
       loopDelay.disable();
       await warehouse.close();
       logger.info('stopped: warehouse checkpointed and closed');

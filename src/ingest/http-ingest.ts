@@ -257,14 +257,17 @@ export class HttpIngestQueue {
     requestId: string,
     text: string,
     maxEvents: number,
-    /** Sees the validated body before anything is queued; throws to refuse the whole request. */
-    inspect?: (staged: StagedBody) => void,
+    /**
+     * Sees the validated body before anything is queued; throws to refuse the whole request, and may take
+     * events out of it (the caller answers for those).
+     */
+    inspect?: (staged: StagedBody) => void | Promise<void>,
   ): Promise<SubmitOutcome> {
     if (this.closed) throw new IngestClosedError();
     if (this.queued >= this.maxQueuedEvents) throw new IngestBusyError(this.queued);
     const staged = this.pool ? await this.pool.stage(text, maxEvents) : stageBody(text, maxEvents);
     if ('problem' in staged) throw new BodyError(staged);
-    inspect?.(staged);
+    await inspect?.(staged);
     return this.enqueue(requestId, staged);
   }
 
