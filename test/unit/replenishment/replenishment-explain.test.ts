@@ -31,7 +31,7 @@ const facts = (over: Partial<LineFacts> = {}): LineFacts => ({
   levels: {
     protectionDays: 17.5,
     z: 1.5547735945968535,
-    safetyStock: 15.608823529411764,
+    safetyStock: 15.608823529411763,
     reorderPoint: 35,
     orderUpTo: 36,
   },
