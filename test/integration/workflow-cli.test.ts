@@ -198,7 +198,7 @@ describe('workflow CLI', () => {
       approvalsCommand,
       withDb(['request', '--file', request, '--actor', 'rita', '--at', '2025-03-02T00:00:00Z']),
     );
-    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase_order 12000 is pending (0/1 approvals');
+    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase order $12,000.00 is pending (0/1 approvals');
     const own = await run(
       approvalsCommand,
       withDb(['approve', 'apr-po-PO-CLI', '--reason', 'ok', '--actor', 'rita', '--role', 'planner']),
