@@ -240,7 +240,7 @@ describe('workflow CLI', () => {
     ]);
     const honest = await run(approvalsCommand, withDb(['request', '--file', claim({}), '--actor', 'rita']));
     expect(honest.stdout).toMatch(
-      /markdown 26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
+      /markdown \$26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
     );
     const table = await run(approvalsCommand, withDb(['list', '--status', 'approved', '--format', 'json']));
     expect(JSON.parse(table.stdout)).toMatchObject([{ request_id: 'apr-po-PO-CLI', requested_by: 'rita' }]);
