@@ -25,7 +25,7 @@ export interface DatasetSpec {
     | { kind: 'table'; tables: readonly string[]; limit: number };
 }
 
-const LEDGER = 'the ledger (retailos refresh)';
+const LEDGER = 'the ledger: retailos refresh';
 
 /** A query dataset over the read models it names. */
 function query(
@@ -75,7 +75,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'exception_queue',
     permission: 'exceptions:read',
     title: 'the exception workflow queue (owners, SLA, priority)',
-    producer: 'the exception workflow (retailos exceptions)',
+    producer: 'the exception queue: retailos exceptions sync',
     // `exceptions` carries the workflow's state (owner_role, sla_hours, status).
     source: {
       kind: 'table',
@@ -93,7 +93,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'approvals',
     permission: 'exceptions:read',
     title: 'approval requests',
-    producer: 'the approval workflow (retailos approvals)',
+    producer: 'approvals: retailos replenish plan, retailos approvals',
     source: {
       kind: 'table',
       tables: ['approvals', 'approval_requests', 'workflow_approvals'],
@@ -110,7 +110,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'recommendations',
     permission: 'recommendations:read',
     title: 'replenishment recommendations',
-    producer: 'replenishment planning (retailos replenish plan)',
+    producer: 'replenishment: retailos replenish plan',
     source: { kind: 'table', tables: ['recommendations', 'replenishment_recommendations'], limit: 2000 },
   },
   query(
@@ -118,13 +118,13 @@ export const DATASETS: readonly DatasetSpec[] = [
     'recommendations:read',
     'replenishment recommendations by status',
     ['replenishment_recommendations'],
-    'replenishment planning (retailos replenish plan)',
+    'replenishment: retailos replenish plan',
   ),
   {
     name: 'supplier_performance',
     permission: 'recommendations:read',
     title: 'supplier performance',
-    producer: 'replenishment planning (retailos replenish plan)',
+    producer: 'replenishment: retailos replenish plan',
     source: { kind: 'table', tables: ['supplier_performance'], limit: 2000 },
   },
   query('late_po_exposure', 'recommendations:read', 'exposure to late purchase orders', [
@@ -139,14 +139,14 @@ export const DATASETS: readonly DatasetSpec[] = [
     'kpis:read',
     'forecast against actual sales',
     ['forecast_history', 'forecast_runs', 'stg_items', 'ledger_sales'],
-    'forecasting (retailos forecast predict)',
+    'forecasting: retailos forecast predict',
   ),
   query(
     'demand_signals',
     'kpis:read',
     'demand-sensing flags',
     ['demand_signals'],
-    'forecasting (retailos forecast predict)',
+    'forecasting: retailos forecast predict',
   ),
   query('sales_daily', 'kpis:read', 'units sold by day', ['ledger_sales']),
   query(
@@ -154,13 +154,13 @@ export const DATASETS: readonly DatasetSpec[] = [
     'kpis:read',
     'anomalies',
     ['anomalies'],
-    'anomaly detection (retailos alerts run --detect)',
+    'anomaly detection: retailos alerts detect',
   ),
   {
     name: 'alerts',
     permission: 'kpis:read',
     title: 'alerts',
-    producer: 'alerts (retailos alerts run)',
+    producer: 'alerts: retailos alerts run',
     source: { kind: 'table', tables: ['alerts', 'alert_log'], limit: 5000 },
   },
 ];
