@@ -149,13 +149,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     'forecasting: retailos forecast predict',
   ),
   query('sales_daily', 'kpis:read', 'units sold by day', ['ledger_sales']),
-  query(
-    'anomalies',
-    'kpis:read',
-    'anomalies',
-    ['anomalies'],
-    'anomaly detection: retailos alerts detect',
-  ),
+  query('anomalies', 'kpis:read', 'anomalies', ['anomalies'], 'anomaly detection: retailos alerts detect'),
   {
     name: 'alerts',
     permission: 'kpis:read',
