@@ -75,8 +75,7 @@ damaged AS (
 ),
 counts AS (
   SELECT k.sku, k.node_id, s.bucket, s.occurred_at, s.seq, s.qty, s.value, s.counted_qty, s.system_qty,
-         greatest(cfg.count_tolerance_units, cfg.count_tolerance_pct / 100 * abs(s.system_qty)) AS tolerance,
-         cfg.count_tolerance_units AS tolerance_units
+         greatest(cfg.count_tolerance_units, cfg.count_tolerance_pct / 100 * abs(s.system_qty)) AS tolerance
   FROM ledger_stock s JOIN ledger_keys k USING (key_id) CROSS JOIN cfg
   WHERE s.event_type = 'cycle_count'
 ),

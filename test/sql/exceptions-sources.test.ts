@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { useTempDir } from '../helpers/retailos.ts';
-import { at, EventFactory, land } from '../unit/ledger/fixtures.ts';
+import { at, EventFactory, failingAssertions, land } from '../unit/ledger/fixtures.ts';
 
 const tmp = useTempDir();
 
@@ -124,5 +124,40 @@ describe('exceptions: damaged stock and anomalies', () => {
         cleared: null,
       },
     ]);
+  });
+
+  it('demand_above_plan: one exception per series, channel series apart; a series no run flags any more is resolved', async () => {
+    const w = await tmp.open();
+    await w.run("UPDATE ledger_settings SET value = '2024-02-01T00:00:00Z' WHERE key = 'clock'");
+    await w.run(`INSERT INTO forecast_runs (run_id, model_version, origin_date, horizon, series) VALUES
+      (1, 'gbdt-v1', DATE '2024-01-14', 28, 3), (2, 'gbdt-v1', DATE '2024-01-21', 28, 3)`);
+    const signal = (run: number, kind: string, node: string | null, channel: string | null, start: string) =>
+      `(${run}, '${kind}', 'A', ${node === null ? 'NULL' : `'${node}'`}, ${channel === null ? 'NULL' : `'${channel}'`},
+        DATE '${start}', DATE '${start}' + 6, 30, 10, 14, 2, 0, 'other', 40, 20, 20, 'high', 20, 7, 10, 10, 5, 100,
+        TIMESTAMPTZ '${start} 00:00:00+00')`;
+    // the same sku above plan on two channels and at a node, run after run; the node series stops at run 2
+    await w.run(`INSERT INTO demand_signals (run_id, series_kind, sku, node_id, channel_id, window_start, window_end,
+        actual_units, planned_units, upper_units, uplift_pct, promo_days, driver, next_demand, cover_units,
+        shortfall_units, severity, excess_units, cover_days, available_units, inbound_units, unit_price,
+        revenue_at_risk, opened_at) VALUES
+      ${signal(1, 'channel', null, 'WEB', '2024-01-08')}, ${signal(1, 'channel', null, 'MKT', '2024-01-08')},
+      ${signal(1, 'node', 'ST-1', null, '2024-01-08')},
+      ${signal(2, 'channel', null, 'WEB', '2024-01-08')}, ${signal(2, 'channel', null, 'MKT', '2024-01-08')}`);
+    const rows = await w.all<Record<string, unknown>>(
+      `SELECT node_id, json_extract_string(detail, '$.channel_id') AS channel, status,
+              strftime(cleared_at, '%Y-%m-%d') AS cleared
+       FROM exceptions WHERE exception_type = 'demand_above_plan' ORDER BY channel, node_id`,
+    );
+    expect(rows).toEqual([
+      { node_id: null, channel: 'MKT', status: 'open', cleared: null },
+      { node_id: null, channel: 'WEB', status: 'open', cleared: null },
+      // not flagged by run 2 (origin the 21st): cleared as of the end of that day
+      { node_id: 'ST-1', channel: null, status: 'resolved', cleared: '2024-01-22' },
+    ]);
+    const [ids] = await w.all<{ n: bigint; ids: bigint }>(
+      'SELECT count(*) AS n, count(DISTINCT exception_id) AS ids FROM exceptions',
+    );
+    expect(Number(ids!.ids)).toBe(Number(ids!.n));
+    expect(await failingAssertions(w)).toEqual([]);
   });
 });
