@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock/sources.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import type { Clock } from './clock.ts';
 import { type Mail, type SmtpSettings, sendMail } from './delivery/email.ts';
 import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetries } from './delivery/retry.ts';
 import { postWebhook } from './delivery/webhook.ts';
@@ -68,13 +68,10 @@ async function send(
   return withRetries(
     async () => {
       if (sub.spec.channel === 'webhook') {
-        await postWebhook(
-          sub.spec.webhook!.url,
-          sub.spec.webhook!.secret,
-          payload.delivery_id,
-          body,
-          deps.clock.now(),
-        );
+        const webhook = sub.spec.webhook;
+        if (!webhook)
+          throw new Error('the webhook URL and secret of this subscription are missing (secret store)');
+        await postWebhook(webhook.url, webhook.secret, payload.delivery_id, body, deps.clock.now());
       } else {
         if (!deps.smtp) throw new Error('no SMTP server configured (RETAILOS_SMTP_URL)');
         await sendMail(deps.smtp, { ...mailFor(payload), to: sub.spec.email!.to });

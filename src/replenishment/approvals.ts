@@ -5,11 +5,14 @@
  * is one `transfer_shipped`) — requested by `replenishment`, so the requester never approves its own
  * proposal. The workflow's policy (config/approvals.json) decides what needs a person: below its
  * thresholds a request is approved at once and its action lands (the policy auto-approves); above them
- * it waits for `decide`. Approval lands the action, so an approved recommendation is `ordered` at once.
+ * it waits for `decide`. The policy judges the warehouse's amounts (docs/workflow.md "Amounts"): a PO line
+ * costed below the item's unit_cost is judged at the item's cost, a transfer at the sender's average cost.
+ * Approval lands the action, so an approved recommendation is `ordered` at once.
  * The status shown is derived from the workflow's requests (store.ts), so decisions taken through the
  * workflow's own API or CLI show here too.
  */
 
+import { businessNow } from '../clock/business-clock.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import {
@@ -20,7 +23,6 @@ import {
   requestApproval,
 } from '../workflow/approvals.ts';
 import type { ApprovalPolicy } from '../workflow/policy.ts';
-import { businessNow } from './clock.ts';
 import { getRecommendation, type StoredRecommendation, updateStatus } from './store.ts';
 
 export const REQUESTER = 'replenishment';

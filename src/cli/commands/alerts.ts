@@ -1,4 +1,3 @@
-import { systemClock } from '../../alerts/clock.ts';
 import { DEFAULT_CONFIG_PATH, loadAlertConfig, SEVERITIES, type Severity } from '../../alerts/config.ts';
 import { smtpFromEnv } from '../../alerts/delivery/email.ts';
 import { sendTest } from '../../alerts/notify.ts';
@@ -11,9 +10,11 @@ import {
   parseSubscription,
 } from '../../alerts/subscriptions.ts';
 import { detectOperationalAnomalies } from '../../anomaly/operational.ts';
+import { wallClock } from '../../clock/sources.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
+import { commandContext } from '../../workflow/cli-support.ts';
 import type { Command, CommandIo, ParsedArgs } from '../command.ts';
 import { formatRows, toJsonValue } from '../format.ts';
 import { outputFormat } from './positions.ts';
@@ -37,13 +38,16 @@ const list = (v: unknown): string[] | undefined =>
         .filter(Boolean)
     : undefined;
 
+/** Opens the warehouse (read-only for what only lists), runs `work`, closes it. */
 async function withWarehouse(
   args: ParsedArgs,
   io: CommandIo,
   work: (w: Warehouse) => Promise<number>,
+  readOnly = false,
 ): Promise<number> {
   const warehouse = await Warehouse.open(resolveDbPath(args.values.db as string | undefined, io.env), {
     create: false,
+    readOnly,
   });
   try {
     return await work(warehouse);
@@ -93,8 +97,9 @@ export const alertsCommand: Command = {
   details: [
     `Rules come from ${DEFAULT_CONFIG_PATH.replace(`${process.cwd()}/`, '')} (--config): low stock, delayed inbound,`,
     'inventory mismatch, fulfilment backlog, allocation failures and anomaly scores; see docs/alerts.md.',
-    '`run` evaluates every rule as of now (or --as-of), opens, escalates and resolves alerts, and notifies the',
-    'subscriptions of what opened or escalated (each condition once until it resolves or escalates).',
+    '`run` evaluates every rule as of the business clock (retailos status shows it; --as-of an earlier time),',
+    'opens, escalates and resolves alerts dated then, and notifies the subscriptions of what opened or escalated',
+    '(each condition once until it resolves or escalates). list, rules and subscriptions only read.',
     'E-mail goes through $RETAILOS_SMTP_URL (smtp://host:port) from $RETAILOS_MAIL_FROM.',
   ].join('\n'),
   options: {
@@ -107,7 +112,11 @@ export const alertsCommand: Command = {
     rule: { type: 'string', valueName: 'ID', description: 'list: only this rule' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
     config: { type: 'string', valueName: 'FILE', description: 'alert rules (default config/alerts.json)' },
-    'as-of': { type: 'string', valueName: 'TIME', description: 'run: evaluate as of this ISO time' },
+    'as-of': {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'run: evaluate as of this ISO time (default: the business clock; not after it)',
+    },
     detect: { type: 'boolean', description: 'run: score the operational series first (anomalies table)' },
     json: { type: 'boolean', description: 'run/detect: print the summary as JSON' },
     name: { type: 'string', valueName: 'NAME', description: 'subscribe: a name for the subscription' },
@@ -158,45 +167,62 @@ export const alertsCommand: Command = {
         return 0;
       }
       case 'list':
-        return withWarehouse(args, io, async (w) => {
-          const status = (args.values.status as string | undefined) ?? 'open';
-          if (!['open', 'resolved', 'all'].includes(status))
-            throw new UserError('--status: open, resolved or all');
-          const severity = args.values.severity as Severity | undefined;
-          if (severity && !SEVERITIES.includes(severity))
-            throw new UserError(`--severity: ${SEVERITIES.join(', ')}`);
-          const rows = await listAlerts(w, {
-            status: status as 'open',
-            severity,
-            rule_id: args.values.rule as string | undefined,
-          });
-          const format = outputFormat(args);
-          const shaped = rows.map((r) => ({
-            ...r,
-            impact: format === 'json' ? r.impact : JSON.stringify(r.impact),
-          }));
-          io.stdout.write(
-            formatRows(
-              ['alert_id', 'severity', 'rule_id', 'role', 'title', 'detail', 'impact', 'opened_at', 'status'],
-              shaped,
-              format,
-            ),
-          );
-          return 0;
-        });
+        return withWarehouse(
+          args,
+          io,
+          async (w) => {
+            const status = (args.values.status as string | undefined) ?? 'open';
+            if (!['open', 'resolved', 'all'].includes(status))
+              throw new UserError('--status: open, resolved or all');
+            const severity = args.values.severity as Severity | undefined;
+            if (severity && !SEVERITIES.includes(severity))
+              throw new UserError(`--severity: ${SEVERITIES.join(', ')}`);
+            const rows = await listAlerts(w, {
+              status: status as 'open',
+              severity,
+              rule_id: args.values.rule as string | undefined,
+            });
+            const format = outputFormat(args);
+            const shaped = rows.map((r) => ({
+              ...r,
+              impact: format === 'json' ? r.impact : JSON.stringify(r.impact),
+            }));
+            io.stdout.write(
+              formatRows(
+                [
+                  'alert_id',
+                  'severity',
+                  'rule_id',
+                  'role',
+                  'title',
+                  'detail',
+                  'impact',
+                  'opened_at',
+                  'status',
+                ],
+                shaped,
+                format,
+              ),
+            );
+            return 0;
+          },
+          true,
+        );
       case 'run':
       case 'detect':
         return withWarehouse(args, io, async (w) => {
+          const ctx = await commandContext(args, io, w, { timeFlag: 'as-of' });
           const out: Record<string, unknown> = {};
           if (sub === 'detect' || args.values.detect === true) {
-            out.detection = await detectOperationalAnomalies(w);
+            out.detection = await detectOperationalAnomalies(w, { now: ctx.now });
           }
           if (sub === 'run') {
-            const asOfText = args.values['as-of'] as string | undefined;
-            const asOf = asOfText ? new Date(asOfText) : undefined;
-            if (asOf && Number.isNaN(asOf.getTime())) throw new UserError(`--as-of: not a time: ${asOfText}`);
             const config = loadAlertConfig((args.values.config as string | undefined) ?? DEFAULT_CONFIG_PATH);
-            out.alerts = await runAlerts(w, config, { clock: systemClock, asOf, smtp: smtpFromEnv(io.env) });
+            out.alerts = await runAlerts(w, config, {
+              clock: wallClock,
+              asOf: ctx.now,
+              smtp: smtpFromEnv(io.env),
+            });
           }
           if (args.values.json === true) io.stdout.write(`${JSON.stringify(toJsonValue(out))}\n`);
           else {
@@ -218,29 +244,34 @@ export const alertsCommand: Command = {
       case 'subscribe':
         return withWarehouse(args, io, async (w) => {
           const spec = parseSubscription(subscriptionFromFlags(args));
-          const created = await createSubscription(w, spec, io.env.USER ?? null, new Date());
+          const created = await createSubscription(w, spec, io.env.USER ?? null, wallClock.now());
           io.stdout.write(`Subscribed: ${created.subscription_id} (${spec.channel}, ${spec.mode}).\n`);
           return 0;
         });
       case 'subscriptions':
-        return withWarehouse(args, io, async (w) => {
-          const rows = (await listSubscriptions(w)).map((s) => ({
-            subscription_id: s.subscription_id,
-            name: s.spec.name,
-            channel: s.spec.channel,
-            target: s.spec.webhook?.url ?? s.spec.email?.to.join(', '),
-            mode: s.spec.mode,
-            filter: JSON.stringify(s.spec.filter),
-          }));
-          io.stdout.write(
-            formatRows(
-              ['subscription_id', 'name', 'channel', 'target', 'mode', 'filter'],
-              rows,
-              outputFormat(args),
-            ),
-          );
-          return 0;
-        });
+        return withWarehouse(
+          args,
+          io,
+          async (w) => {
+            const rows = (await listSubscriptions(w)).map((s) => ({
+              subscription_id: s.subscription_id,
+              name: s.spec.name,
+              channel: s.spec.channel,
+              target: s.spec.webhook?.url ?? s.spec.email?.to.join(', '),
+              mode: s.spec.mode,
+              filter: JSON.stringify(s.spec.filter),
+            }));
+            io.stdout.write(
+              formatRows(
+                ['subscription_id', 'name', 'channel', 'target', 'mode', 'filter'],
+                rows,
+                outputFormat(args),
+              ),
+            );
+            return 0;
+          },
+          true,
+        );
       case 'unsubscribe':
       case 'test':
         if (!id)
@@ -253,7 +284,7 @@ export const alertsCommand: Command = {
           }
           const found = (await listSubscriptions(w)).find((s) => s.subscription_id === id);
           if (!found) throw new UserError(`No subscription ${id}.`, 1);
-          const ok = await sendTest(found, { warehouse: w, clock: systemClock, smtp: smtpFromEnv(io.env) });
+          const ok = await sendTest(found, { warehouse: w, clock: wallClock, smtp: smtpFromEnv(io.env) });
           io.stdout.write(
             ok
               ? `Test message delivered to ${id}.\n`

@@ -12,6 +12,7 @@ import {
 import {
   ACTOR_OPTIONS,
   actorOf,
+  commandContext,
   positiveInt,
   requiredId,
   stringFlag,
@@ -53,8 +54,10 @@ export const approvalsCommand: Command = {
     'the final approval needs a role whose limit covers the amount; the requester never decides, and two',
     'approvals come from two people. An approved purchase lands po_created, a markdown price_changed, a',
     'transfer prints its transfer_shipped instructions; an approved order leaves its fulfilment hold.',
-    'request --file: a JSON request {kind, action, recommendation?, context?, requestId?} (docs/workflow.md).',
-    'screen: holds every high-risk order not screened yet.',
+    'request --file: a JSON request {kind, action, recommendation?, context?, requestId?} (docs/workflow.md);',
+    'amounts come from the warehouse (price history or list price, average or item cost): claims are refused.',
+    'screen: holds every high-risk order not screened yet that is still open (nothing shipped, not cancelled)',
+    "and placed by the business clock. list only reads; screening is `screen` or the server's job.",
   ].join('\n'),
   options: {
     status: { type: 'string', valueName: 'S', description: 'list: pending, approved, rejected or cancelled' },
@@ -102,12 +105,14 @@ export const approvalsCommand: Command = {
         const id = requiredId(args, 1, 'request', `retailos approvals ${verb} ID --reason TEXT`);
         const reason = requireReason(stringFlag(args, 'reason'));
         return withWorkflowWrites(args, io, async (warehouse) => {
+          const ctx = await commandContext(args, io, warehouse);
           const result = await decide(warehouse, {
             requestId: id,
             decision: verb,
-            ...actorOf(args, io),
+            actor: ctx.actor,
+            role: ctx.role,
             reason,
-            at: stringFlag(args, 'at'),
+            at: ctx.now.toISOString(),
           });
           report(io, result);
           return 0;
@@ -117,13 +122,15 @@ export const approvalsCommand: Command = {
         const id = requiredId(args, 1, 'request', 'retailos approvals cancel ID --reason TEXT');
         const reason = requireReason(stringFlag(args, 'reason'));
         return withWorkflowWrites(args, io, async (warehouse) => {
+          const ctx = await commandContext(args, io, warehouse);
           report(
             io,
             await cancelApproval(warehouse, {
               requestId: id,
-              ...actorOf(args, io),
+              actor: ctx.actor,
+              role: ctx.role,
               reason,
-              at: stringFlag(args, 'at'),
+              at: ctx.now.toISOString(),
             }),
           );
           return 0;
@@ -142,10 +149,14 @@ export const approvalsCommand: Command = {
           );
         }
         return withWorkflowWrites(args, io, async (warehouse) => {
+          // --at, else the request's own `at`, else the clock
+          const ctx = await commandContext(args, io, warehouse, {
+            defaultAt: typeof input.at === 'string' ? input.at : undefined,
+          });
           const result = await requestApproval(warehouse, {
             ...(input as unknown as ApprovalRequestInput),
-            requestedBy: actorOf(args, io).actor,
-            ...(stringFlag(args, 'at') ? { at: stringFlag(args, 'at') } : {}),
+            requestedBy: ctx.actor,
+            at: ctx.now.toISOString(),
           });
           report(io, result);
           return 0;
@@ -153,6 +164,7 @@ export const approvalsCommand: Command = {
       }
       case 'screen':
         return withWorkflowWrites(args, io, async (warehouse) => {
+          // Each hold is dated when its order was placed; orders placed after the clock wait for it.
           const held = await screenOrders(warehouse, { actor: actorOf(args, io).actor });
           io.stdout.write(`${held.length} high-risk order(s) put on hold.\n`);
           for (const result of held) report(io, result);
