@@ -86,7 +86,8 @@ SELECT r.*
 FROM lx_ep_series r
 LEFT JOIN ranges g
   ON g.episode_type = r.episode_type AND g.sku = r.sku AND g.node_id = r.node_id AND g.bucket = r.bucket
-LEFT JOIN claimed c ON r.episode_type = 'oversell' AND c.sku = r.sku AND c.node_id = r.node_id
+-- (equality keys only: a constant in the join condition makes it a nested loop)
+LEFT JOIN claimed c ON c.sku = r.sku AND c.node_id = r.node_id
 WHERE CASE r.episode_type WHEN 'damaged_stock' THEN g.hi > 0
                           WHEN 'negative_stock' THEN g.lo < 0
                           ELSE g.lo < 0 OR c.sku IS NOT NULL END;
