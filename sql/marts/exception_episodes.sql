@@ -24,8 +24,10 @@
 --   demand_above_plan     demand sensing: a series flagged run after run (demand_signals); cleared as of the
 --                         origin of the first run that no longer flags it
 --
--- Business clock (ledger_config.clock): an episode is listed once it has begun by the clock (overdue ones
--- from their due time), and is cleared only if it cleared by the clock. An episode lasts a positive time: a
+-- Business clock (ledger_config.clock): an overdue episode is listed once its due time has passed by the clock;
+-- one that ends at a time rather than by an event (an anomaly's 7 days, a delayed PO turning overdue) has
+-- cleared once the clock is past it. Episodes opened and cleared by events are facts of the log, listed as
+-- they are (the clock's watermark leaves out some event types). An episode lasts a positive time: a
 -- condition that opens and clears at the same instant (simultaneous events, ordered only by arrival) is none.
 -- qty / value: an open episode's current figures; a cleared one's worst (balances) or last (POs, transfers).
 -- Identity: exception_id = md5(condition keys | opened_at) (a second episode of the same condition opening at
@@ -164,7 +166,7 @@ transfer_overdue AS (
 ),
 transfer_short AS (
   SELECT 'transfer_short_received' AS exception_type, 'medium' AS severity, sku, to_node_id AS node_id,
-         transfer_id, short_at AS opened_at, complete_at AS cleared_at, missing_qty AS qty,
+         transfer_id, short_at AS opened_at, late_at AS visible_from, complete_at AS cleared_at, missing_qty AS qty,
          CAST(missing_qty * unit_value AS DECIMAL(38, 2)) AS value,
          json_object('from_node_id', from_node_id, 'shipped_qty', shipped_qty, 'received_qty', received_qty,
                      'missing_qty', missing_qty, 'due_at', due_at, 'first_received_at', first_received_at,
@@ -215,12 +217,14 @@ po_segments AS (
 ),
 po_parts AS (
   SELECT po_id, 'po_overdue' AS kind, since, seq, open_qty, expected_at, promised_at,
-         greatest(since, due) AS from_at, next_at AS to_at, greatest(since, expected_at) AS reported_at
+         greatest(since, due) AS from_at, next_at AS to_at, greatest(since, expected_at) AS reported_at,
+         false AS ends_by_clock
   FROM po_segments
   WHERE open_qty > 0 AND (next_at IS NULL OR greatest(since, due) < next_at)
   UNION ALL
   SELECT po_id, 'delayed_receipt', since, seq, open_qty, expected_at, promised_at, since,
-         CASE WHEN next_at IS NULL OR due < next_at THEN due ELSE next_at END, since
+         CASE WHEN next_at IS NULL OR due < next_at THEN due ELSE next_at END, since,
+         next_at IS NULL OR due < next_at
   FROM po_segments
   WHERE open_qty > 0 AND expected_at > promised_at AND since < due
 ),
@@ -232,7 +236,8 @@ po_islands AS (
 ),
 po_episodes AS MATERIALIZED (
   SELECT po_id, kind, n, arg_min(reported_at, (since, seq)) AS opened_at, arg_min(from_at, (since, seq)) AS visible_from,
-         arg_max_null(to_at, (since, seq)) AS cleared_at, arg_max(open_qty, (since, seq)) AS last_open_qty,
+         arg_max_null(to_at, (since, seq)) AS cleared_at, arg_max(ends_by_clock, (since, seq)) AS clears_by_clock,
+         arg_max(open_qty, (since, seq)) AS last_open_qty,
          arg_max(expected_at, (since, seq)) AS expected_at, any_value(promised_at) AS promised_at,
          min(since) AS first_at
   FROM po_islands
@@ -266,7 +271,7 @@ po_overdue AS (
 delayed_receipt AS (
   SELECT 'delayed_receipt' AS exception_type,
          CASE WHEN date_diff('day', promised_at, expected_at) >= 7 THEN 'high' ELSE 'medium' END AS severity,
-         node_id, po_id, opened_at, cleared_at, qty, value,
+         node_id, po_id, opened_at, cleared_at, clears_by_clock, qty, value,
          json_object('supplier_id', supplier_id, 'promised_at', promised_at, 'expected_at', expected_at,
                      'slip_days', date_diff('day', promised_at, expected_at), 'open_qty', qty)::VARCHAR AS detail
   FROM po_figures
@@ -368,6 +373,7 @@ anomaly AS (
   SELECT 'anomaly' AS exception_type, CASE WHEN a.score >= 0.9 THEN 'high' ELSE 'medium' END AS severity,
          CASE WHEN a.scope_kind = 'node' THEN a.scope_id END AS node_id,
          CAST(a.day AS TIMESTAMPTZ) AS opened_at, CAST(a.day + 8 AS TIMESTAMPTZ) AS cleared_at,
+         true AS clears_by_clock,
          json_object('kind', concat_ws(':', a.metric, a.scope_kind, a.scope_id), 'metric', a.metric,
                      'scope_kind', a.scope_kind, 'scope_id', a.scope_id, 'day', a.day, 'value', a.value,
                      'expected', a.expected, 'score', a.score, 'direction', a.direction)::VARCHAR AS detail,
@@ -414,11 +420,13 @@ found AS (
   UNION ALL BY NAME SELECT * FROM anomaly
   UNION ALL BY NAME SELECT * FROM demand_above_plan
 ),
--- as of the business clock
+-- as of the business clock: an overdue episode exists once its due time has passed; one that ends at a time
+-- (not an event: the end of an anomaly's 7 days, a delayed PO turning overdue) has ended once the clock is past it
 visible AS (
-  SELECT f.* EXCLUDE (cleared_at, visible_from), CASE WHEN f.cleared_at <= cfg.clock THEN f.cleared_at END AS cleared_at
+  SELECT f.* EXCLUDE (cleared_at, visible_from, clears_by_clock),
+         CASE WHEN NOT coalesce(f.clears_by_clock, false) OR f.cleared_at <= cfg.clock THEN f.cleared_at END AS cleared_at
   FROM found f CROSS JOIN cfg
-  WHERE (coalesce(f.visible_from, f.opened_at) IS NULL OR coalesce(f.visible_from, f.opened_at) <= cfg.clock)
+  WHERE (f.visible_from IS NULL OR f.visible_from <= cfg.clock)
     -- an episode lasts: a condition that opens and clears at one instant (simultaneous events) is none
     AND (f.cleared_at IS NULL OR f.opened_at IS NULL OR f.cleared_at > f.opened_at)
 ),

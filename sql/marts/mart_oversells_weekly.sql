@@ -10,19 +10,16 @@
 --                          the episode opened (the promise left without stock); 'unattributed' when that order's
 --                          order_placed is not in the log; 'none' when no order held a claim there (the node's
 --                          books went below zero by a sale, adjustment or count: see negative_stock)
---   oversell_episodes      episodes opened in the week; still_open: of them, not cleared by the clock
+--   oversell_episodes      episodes opened in the week; still_open: of them, not cleared yet
 --   oversold_units         sum over the episodes of their worst shortfall (-min available during the episode)
---   skus                   distinct skus oversold; hours_to_clear: mean duration of those cleared by the clock
+--   skus                   distinct skus oversold; hours_to_clear: mean duration of those cleared
 -- Episodes that open and clear at the same instant (simultaneous events, ordered only by arrival) are none,
--- as in exception_episodes; episodes opening after the clock are not counted yet.
+-- as in exception_episodes.
 WITH cfg AS (SELECT clock FROM ledger_config),
 episodes AS (
-  SELECT e.sku, e.node_id, e.order_id, e.opened_at,
-         CASE WHEN e.cleared_at <= cfg.clock THEN e.cleared_at END AS cleared_at,
-         -e.peak_qty AS units
-  FROM ledger_episodes e CROSS JOIN cfg
-  WHERE e.episode_type = 'oversell' AND e.opened_at <= cfg.clock
-    AND (e.cleared_at IS NULL OR e.cleared_at > e.opened_at)
+  SELECT e.sku, e.node_id, e.order_id, e.opened_at, e.cleared_at, -e.peak_qty AS units
+  FROM ledger_episodes e
+  WHERE e.episode_type = 'oversell' AND (e.cleared_at IS NULL OR e.cleared_at > e.opened_at)
 ),
 -- the channel of each claiming order (its latest order_placed, as ledger_order_lines)
 channels AS (
