@@ -200,7 +200,7 @@ describe('workflow CLI', () => {
       approvalsCommand,
       withDb(['request', '--file', request, '--actor', 'rita', '--at', '2025-03-02T00:00:00Z']),
     );
-    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase_order 12000 is pending (0/1 approvals');
+    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase order $12,000.00 is pending (0/1 approvals');
     const own = await run(
       approvalsCommand,
       withDb(['approve', 'apr-po-PO-CLI', '--reason', 'ok', '--actor', 'rita', '--role', 'planner']),
@@ -242,7 +242,7 @@ describe('workflow CLI', () => {
     ]);
     const honest = await run(approvalsCommand, withDb(['request', '--file', claim({}), '--actor', 'rita']));
     expect(honest.stdout).toMatch(
-      /markdown 26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
+      /markdown \$26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
     );
     const table = await run(approvalsCommand, withDb(['list', '--status', 'approved', '--format', 'json']));
     expect(JSON.parse(table.stdout)).toMatchObject([{ request_id: 'apr-po-PO-CLI', requested_by: 'rita' }]);

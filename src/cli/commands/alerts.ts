@@ -15,6 +15,7 @@ import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
 import { commandContext } from '../../workflow/cli-support.ts';
+import { ALERT_COLUMNS, ANOMALY_COLUMNS, alertTable, anomalyTable, loadAnomalies } from '../alert-lists.ts';
 import type { Command, CommandIo, ParsedArgs } from '../command.ts';
 import { formatRows, toJsonValue } from '../format.ts';
 import { outputFormat } from './positions.ts';
@@ -24,6 +25,7 @@ const USAGE = [
   '       retailos alerts rules [--config FILE]',
   '       retailos alerts run [--config FILE] [--as-of TIME] [--detect] [--json]',
   '       retailos alerts detect [--json]',
+  '       retailos alerts anomalies [--since DAY] [--limit N] [--format table|json|csv]',
   '       retailos alerts subscribe --name NAME (--webhook URL --secret S | --email ADDR[,ADDR]) [--roles R,..]',
   '                                 [--rules ID,..] [--min-severity S] [--nodes N,..] [--channels C,..] [--digest]',
   '                                 [--quiet HH:MM-HH:MM] [--throttle MAX/MINUTES]',
@@ -37,6 +39,14 @@ const list = (v: unknown): string[] | undefined =>
         .map((s) => s.trim())
         .filter(Boolean)
     : undefined;
+
+/** Rows a table shows (--limit, default 50); JSON and CSV list everything. */
+function tableLimit(args: ParsedArgs): number {
+  const text = args.values.limit as string | undefined;
+  const n = text === undefined ? 50 : Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError('--limit takes a positive whole number');
+  return n;
+}
 
 /** Opens the warehouse (read-only for what only lists), runs `work`, closes it. */
 async function withWarehouse(
@@ -117,7 +127,17 @@ export const alertsCommand: Command = {
       valueName: 'TIME',
       description: 'run: evaluate as of this ISO time (default: the business clock; not after it)',
     },
-    detect: { type: 'boolean', description: 'run: score the operational series first (anomalies table)' },
+    detect: { type: 'boolean', description: 'run: score the operational series first (anomaly detection)' },
+    since: {
+      type: 'string',
+      valueName: 'DAY',
+      description: 'anomalies: only days from this one (YYYY-MM-DD)',
+    },
+    limit: {
+      type: 'string',
+      valueName: 'N',
+      description: 'list / anomalies: at most N rows in a table (default 50)',
+    },
     json: { type: 'boolean', description: 'run/detect: print the summary as JSON' },
     name: { type: 'string', valueName: 'NAME', description: 'subscribe: a name for the subscription' },
     webhook: { type: 'string', valueName: 'URL', description: 'subscribe: POST signed JSON here' },
@@ -181,8 +201,16 @@ export const alertsCommand: Command = {
               status: status as 'open',
               severity,
               rule_id: args.values.rule as string | undefined,
+              limit: 1_000_000, // every alert: the table sorts them by impact, and a count is not a row cap
             });
             const format = outputFormat(args);
+            if (format === 'table') {
+              // People: costliest first, products and nodes named, figures formatted (alert-lists.ts).
+              const { rows: shown, more } = await alertTable(w, rows, tableLimit(args));
+              io.stdout.write(formatRows([...ALERT_COLUMNS], shown, format));
+              if (more > 0) io.stdout.write(`… ${more} more (--limit N, or --format json for all).\n`);
+              return 0;
+            }
             const shaped = rows.map((r) => ({
               ...r,
               impact: format === 'json' ? r.impact : JSON.stringify(r.impact),
@@ -204,6 +232,38 @@ export const alertsCommand: Command = {
                 format,
               ),
             );
+            return 0;
+          },
+          true,
+        );
+      case 'anomalies':
+        return withWarehouse(
+          args,
+          io,
+          async (w) => {
+            const since = args.values.since as string | undefined;
+            if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since))
+              throw new UserError('--since takes a day: YYYY-MM-DD');
+            const found = await loadAnomalies(w, since);
+            const format = outputFormat(args);
+            if (format !== 'table') {
+              io.stdout.write(
+                formatRows(
+                  ['metric', 'scope_kind', 'scope_id', 'day', 'value', 'expected', 'score', 'direction'],
+                  found as unknown as Record<string, unknown>[],
+                  format,
+                ),
+              );
+              return 0;
+            }
+            if (found.length === 0) {
+              io.stdout.write('No anomalies flagged. Score the series with: retailos alerts detect\n');
+              return 0;
+            }
+            const { rows, more } = await anomalyTable(w, found, tableLimit(args));
+            io.stdout.write(formatRows([...ANOMALY_COLUMNS], rows, format));
+            if (more > 0)
+              io.stdout.write(`… ${more} more (--limit N, --since DAY, or --format json for all).\n`);
             return 0;
           },
           true,
@@ -288,7 +348,7 @@ export const alertsCommand: Command = {
           io.stdout.write(
             ok
               ? `Test message delivered to ${id}.\n`
-              : `Test message to ${id} failed: see alert_dead_letters.\n`,
+              : `Test message to ${id} failed: it is kept as a dead letter (retailos sql "SELECT * FROM alert_dead_letters").\n`,
           );
           return ok ? 0 : 1;
         });

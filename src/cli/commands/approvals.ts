@@ -20,7 +20,7 @@ import {
 } from '../../workflow/cli-support.ts';
 import { warehouseReader } from '../../workflow/reader.ts';
 import type { Command, CommandIo } from '../command.ts';
-import { formatRows } from '../format.ts';
+import { formatDecimal, formatMoney, formatRows } from '../format.ts';
 import { outputFormat, withLedger } from './positions.ts';
 
 const USAGE =
@@ -186,8 +186,9 @@ function requireReason(reason: string | undefined): string {
 function report(io: CommandIo, result: ApprovalRequestResult): void {
   const steps = `${result.approvals}/${result.requiredApprovals} approvals`;
   io.stdout.write(
-    `${result.requestId}: ${result.kind} ${result.amount}${result.markdownPct === null ? '' : ` (${result.markdownPct}%)`} is ${result.status} (${steps}; ${result.rule}).\n`,
+    `${result.requestId}: ${result.kind.replaceAll('_', ' ')} ${formatMoney(result.amount)}${result.markdownPct === null ? '' : ` (${formatDecimal(result.markdownPct, 1)}%)`} is ${result.status} (${steps}; ${result.rule}).\n`,
   );
-  if (result.emitted.length > 0) io.stdout.write(`  events: ${result.emitted.join(', ')}\n`);
+  if (result.emitted.length > 0)
+    io.stdout.write(`  events: ${result.emitted.join(', ')} (retailos audit approval ${result.requestId})\n`);
   if (result.instructions) io.stdout.write(`  send when shipped: ${JSON.stringify(result.instructions)}\n`);
 }
