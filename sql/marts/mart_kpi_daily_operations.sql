@@ -1,5 +1,6 @@
 -- grain: one row per (kpi, day, channel_id, node_id, category) of the operations KPIs (mart_kpi_definitions
--- family 'operations'): stock accuracy and stockouts, order fulfilment, inbound, pick backlog, order queues.
+-- family 'operations'): stock accuracy and stockouts, order fulfilment, inbound, pick backlog, order queues,
+-- oversells.
 -- Part of mart_kpi_daily, THE definition of every KPI; apart so a reader of one family computes only it.
 WITH days AS MATERIALIZED (SELECT period_start AS day FROM mart_periods WHERE period_grain = 'day'),
 cfg AS (SELECT count_tolerance_units, count_tolerance_pct FROM ledger_config),
@@ -71,6 +72,13 @@ queued AS MATERIALIZED (
     ON o.placed_at < CAST(d.day + 1 AS TIMESTAMPTZ)
    AND (o.closed_at IS NULL OR o.closed_at >= CAST(d.day + 1 AS TIMESTAMPTZ))
 ),
+-- the oversell KPI is weekly, defined once by mart_oversells_weekly: its rows sit on the week's first day in
+-- the window
+oversells AS (
+  SELECT greatest(o.week_start, (SELECT min(day) FROM days)) AS day, o.channel_id, o.node_id,
+         sum(o.oversell_episodes) AS episodes, sum(o.oversold_units) AS units
+  FROM mart_oversells_weekly o GROUP BY ALL
+),
 rows AS (
   SELECT 'inventory_accuracy' AS kpi, day, NULL AS channel_id, node_id, category,
          CAST(accurate AS DOUBLE) AS numerator, CAST(counts AS DOUBLE) AS denominator
@@ -111,6 +119,10 @@ rows AS (
   SELECT 'pick_backlog_days', day, NULL, node_id, NULL, units, ship_capacity_per_day FROM backlog
   UNION ALL
   SELECT 'orders_awaiting_' || stage, day, channel_id, NULL, NULL, count(*), NULL FROM queued GROUP BY ALL
+  UNION ALL
+  SELECT 'oversell_episodes', day, channel_id, node_id, NULL, episodes, NULL FROM oversells
+  UNION ALL
+  SELECT 'oversold_units', day, channel_id, node_id, NULL, units, NULL FROM oversells
   UNION ALL
   SELECT 'awaiting_' || stage || '_age_hours', day, channel_id, NULL, NULL, sum(age_hours), count(*)
   FROM queued GROUP BY ALL

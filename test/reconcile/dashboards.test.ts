@@ -143,6 +143,11 @@ async function sqlFigures(file: string): Promise<Map<string, number | null>> {
           "SELECT coalesce(sum(open_qty), 0) AS v FROM ledger_purchase_orders WHERE po_id LIKE 'PO-rp-%'",
         ),
       ],
+      // the oversell KPI of the exception episodes (mart_oversells_weekly): the page reads its one definition
+      [
+        'oversell_episodes',
+        await one('SELECT coalesce(sum(oversell_episodes), 0) AS v FROM mart_oversells_weekly'),
+      ],
       [
         'ship_capacity',
         await one('SELECT sum(ship_capacity_per_day) AS v FROM stg_nodes WHERE ship_capacity_per_day > 0'),
@@ -440,6 +445,7 @@ describe('every headline figure equals the ground truth', () => {
       check('index', `${id} weekly delta`, cards.get(id)?.delta, last.get(id)! - before.get(id)!);
       expect(cards.get(id)?.partial, `${id}: the week in progress shown apart`).toBe(true);
     }
+    check('index', 'oversell_episodes (SQL)', cards.get('oversell_episodes')?.value, q('oversell_episodes'));
     const byChannel = truthMarginByChannel(truth, FIRST, LAST);
     const rows = await tableOf('index', 'margin-by-channel');
     expect(rows.map((row) => row.Channel).sort()).toEqual([...byChannel.keys()].sort());
