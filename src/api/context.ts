@@ -1,3 +1,4 @@
+import type { ChannelPublisher } from '../channels/outbound/publisher.ts';
 import type { HttpIngestQueue } from '../ingest/http-ingest.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { KeyRing } from './key-ring.ts';
@@ -32,6 +33,8 @@ export interface ApiContext {
    * runs without it. `flush()` runs what is pending now and waits for it.
    */
   operations: { notify(): void; flush(): Promise<void> } | null;
+  /** The outbound channel sync (src/channels/outbound/publisher.ts); null when the server runs without it. */
+  channels: ChannelPublisher | null;
   /** Set when shutdown begins: new requests get 503. */
   draining: boolean;
 }

@@ -5,7 +5,7 @@ import { SQL_DIR } from '../warehouse/config.ts';
 /** The channel connectors' queries: one file per query in `sql/channels/`, named parameters only. */
 export const CHANNELS_SQL_DIR = path.join(SQL_DIR, 'channels');
 
-export type ChannelQuery = 'wanted' | 'change_origins';
+export type ChannelQuery = 'wanted' | 'change_origins' | 'status';
 
 const cache = new Map<ChannelQuery, string>();
 
