@@ -238,9 +238,6 @@ export async function benchChannelSync(options: { seconds?: number }): Promise<B
     try {
       const { sources } = await resolveSources([path.join(tmp, 'before.jsonl')]);
       await ingestSources(setup, sources);
-      await setup.run("UPDATE ledger_settings SET value = $clock WHERE key = 'clock'", {
-        clock: new Date(WEEK_START).toISOString(),
-      });
       await runPipeline(setup, { trigger: 'bench' });
       for (const row of await setup.all<{ sku: string; node_id: string; available: bigint }>(
         'SELECT sku, node_id, available FROM inventory_positions',
