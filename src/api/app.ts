@@ -4,6 +4,7 @@ import { StageFailedError, StageUnavailableError } from '../ingest/stage-pool.ts
 import { authenticate, KeyGate, requirePermission } from './auth.ts';
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
 import type { ApiContext } from './context.ts';
+import { problemFor } from './error-status.ts';
 import { HealthCheck } from './health.ts';
 import { HttpError, sendProblem } from './problem.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
@@ -76,7 +77,8 @@ function observe(ctx: ApiContext): RequestHandler {
 /** Problem details for everything that goes wrong, including the body parser's errors. */
 function problems(ctx: ApiContext): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    if (error instanceof HttpError) return sendProblem(req, res, error);
+    const problem = problemFor(error);
+    if (problem) return sendProblem(req, res, problem);
     const type = (error as { type?: string }).type;
     if (type === 'entity.parse.failed') {
       return sendProblem(

@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { toJsonValue } from '../cli/format.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
-import { messageOf } from '../warehouse/query.ts';
 import { readSqlFolder } from '../warehouse/sql-files.ts';
-import { HttpError } from './problem.ts';
 import type { ReaderPool } from './reader-pool.ts';
 
 /** The API's queries: one file per query in `sql/api/`, named parameters only. */
@@ -16,7 +14,7 @@ export type Row = Record<string, unknown>;
 /**
  * Runs the API query `name` (sql/api/<name>.sql) on a reader connection.
  * A read model this warehouse does not have yet (an older schema, or a model
- * another part of retailos has not built) is a 503, not a crash.
+ * another part of retailos has not built) is a 503, not a crash (src/api/error-status.ts).
  */
 export async function readModel(
   readers: ReaderPool,
@@ -25,28 +23,6 @@ export async function readModel(
 ): Promise<Row[]> {
   const sql = QUERIES.get(name);
   if (sql === undefined) throw new Error(`No API query sql/api/${name}.sql`);
-  try {
-    const rows = await readers.use((connection) => connection.all(sql, params));
-    return rows.map((row) => toJsonValue(row) as Row);
-  } catch (error) {
-    const message = messageOf(error);
-    const missing = /Catalog Error: Table with name (\S+) does not exist/.exec(message);
-    if (missing) {
-      throw new HttpError(
-        503,
-        'read_model_unavailable',
-        `The read model ${missing[1]} is not available in this warehouse yet.`,
-        { headers: { 'Retry-After': '60' } },
-      );
-    }
-    if (/Binder Error: Referenced column/.test(message)) {
-      throw new HttpError(
-        503,
-        'read_model_unavailable',
-        `A read model of this warehouse does not have the documented columns yet (${message.split('\n')[0]}).`,
-        { headers: { 'Retry-After': '60' } },
-      );
-    }
-    throw error;
-  }
+  const rows = await readers.use((connection) => connection.all(sql, params));
+  return rows.map((row) => toJsonValue(row) as Row);
 }

@@ -27,6 +27,7 @@ import { settingsCommand } from './commands/settings.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { statusCommand } from './commands/status.ts';
+import { exitCodeOf } from './exit-codes.ts';
 
 export const COMMANDS: readonly Command[] = [
   initCommand,
@@ -102,7 +103,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   } catch (error) {
     if (error instanceof UserError) {
       io.stderr.write(`retailos ${name}: ${error.message}\n`);
-      return error.exitCode;
+      return exitCodeOf(error.category);
     }
     if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       io.stderr.write(`retailos ${name}: ${error.message}\nRun retailos ${name} --help for usage.\n`);

@@ -11,7 +11,7 @@
  *
  * Each reading says which rule is in force and why (`retailos status`, `GET /health`).
  */
-import { UserError } from '../warehouse/errors.ts';
+import { missingRelation, UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { canonicalTime } from './time.ts';
 
@@ -49,9 +49,10 @@ export async function readBusinessClock(source: ClockSource): Promise<ClockReadi
   try {
     rows = await source.all(BUSINESS_CLOCK_SQL, {});
   } catch (error) {
-    if (/Catalog Error.*business_clock/s.test(String(error))) {
+    if (missingRelation(error)?.relation === 'business_clock') {
       throw new UserError(
         'This warehouse predates the business clock: bring it up to date with retailos init (or any command that writes).',
+        'unavailable',
       );
     }
     throw error;

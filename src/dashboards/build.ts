@@ -30,7 +30,7 @@ export function frameworkBin(): string {
 function checkOfflineDependencies(): void {
   for (const name of ['@observablehq/plot', '@observablehq/inputs', '@observablehq/framework', 'htl']) {
     if (!fs.existsSync(path.join(PROJECT_ROOT, 'node_modules', name, 'package.json'))) {
-      throw new UserError(`The dashboards need the npm package ${name}: run npm install.`, 2);
+      throw new UserError(`The dashboards need the npm package ${name}: run npm install.`, 'invalid');
     }
   }
 }
@@ -94,7 +94,8 @@ async function withBuildLock<T>(work: () => Promise<T>): Promise<T> {
         fs.rmSync(LOCK_DIR, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new UserError(`Another dashboards build holds ${LOCK_DIR}.`, 3);
+      if (Date.now() > deadline)
+        throw new UserError(`Another dashboards build holds ${LOCK_DIR}.`, 'unavailable');
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }

@@ -28,10 +28,10 @@ export async function openFileSource(dbPath: string): Promise<SnapshotSource> {
   try {
     warehouse = await Warehouse.open(dbPath, { readOnly: true, migrate: false });
   } catch (error) {
-    if (error instanceof UserError && error.exitCode === 3 && /in use/.test(error.message)) {
+    if (error instanceof UserError && error.category === 'unavailable' && /in use/.test(error.message)) {
       throw new UserError(
         `${error.message} To build from a running server: retailos dashboards build --api http://127.0.0.1:8080 --key rk_…`,
-        3,
+        'unavailable',
       );
     }
     throw error;
@@ -70,11 +70,14 @@ export function apiSource(baseUrl: string, key: string, fetchImpl: typeof fetch 
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
-      throw new UserError(`Cannot reach ${baseUrl}: ${(error as Error).message}`, 3);
+      throw new UserError(`Cannot reach ${baseUrl}: ${(error as Error).message}`, 'unavailable');
     }
     const answer = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
     if (response.status === 401 || response.status === 403) {
-      throw new UserError(`The server refused the key (${response.status}): ${answer.detail ?? ''}`, 2);
+      throw new UserError(
+        `The server refused the key (${response.status}): ${answer.detail ?? ''}`,
+        'invalid',
+      );
     }
     if (!response.ok) throw new Error(answer.detail ?? `${method} ${url} answered ${response.status}`);
     return answer;

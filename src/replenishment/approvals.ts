@@ -116,10 +116,12 @@ function statusOf(results: readonly ApprovalRequestResult[]): 'proposed' | 'orde
 
 async function proposed(warehouse: Warehouse, id: string): Promise<StoredRecommendation> {
   const rec = await getRecommendation(warehouse, id);
-  if (!rec) throw new UserError(`No recommendation ${id}. List them with: retailos replenish list`);
+  if (!rec)
+    throw new UserError(`No recommendation ${id}. List them with: retailos replenish list`, 'not_found');
   if (rec.status !== 'proposed') {
     throw new UserError(
       `Recommendation ${id} is ${rec.status}: only proposed recommendations can be decided.`,
+      'conflict',
     );
   }
   return rec;

@@ -1,5 +1,5 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { UserError } from '../warehouse/errors.ts';
+import { missingRelation, UserError } from '../warehouse/errors.ts';
 import { AnalystQueryError, messageOf, SANDBOX_SETTINGS } from '../warehouse/query.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
 import { SqlGuard } from './guard.ts';
@@ -53,7 +53,7 @@ export async function runAnalystQuery(dbPath: string, sql: string): Promise<Quer
 
 /** A read model added by a newer version is missing until the warehouse is brought up to date. */
 function withHint(error: unknown, dbPath: string): unknown {
-  if (error instanceof AnalystQueryError && /Catalog Error: Table with name/.test(error.message)) {
+  if (error instanceof AnalystQueryError && missingRelation(error) !== undefined) {
     return new AnalystQueryError(
       `${error.message}\nIf it is a read model of a newer retailos, bring the warehouse up to date: retailos init --db ${dbPath}`,
       error.kind,

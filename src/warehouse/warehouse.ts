@@ -141,11 +141,11 @@ function translateOpenError(error: unknown, dbPath: string): Error {
     return new UserError(
       `The warehouse ${dbPath} is in use by another process (is \`retailos serve\` running?). ` +
         'Stop it, or query through its API.',
-      3,
+      'unavailable',
     );
   }
   if (/not a valid DuckDB database|Unable to open database|IO Error/i.test(message)) {
-    return new UserError(`Cannot open the warehouse ${dbPath}: ${message}`, 3);
+    return new UserError(`Cannot open the warehouse ${dbPath}: ${message}`, 'unavailable');
   }
   return error instanceof Error ? error : new Error(message);
 }

@@ -1,13 +1,13 @@
-import { UserError } from '../warehouse/errors.ts';
+import { type ErrorCategory, UserError } from '../warehouse/errors.ts';
 
-/** Why a workflow action was refused; the API maps it to an HTTP status. */
+/** Why a workflow action was refused (the API reports `kind` as its problem code). */
 export type WorkflowErrorKind = 'not_found' | 'invalid_transition' | 'forbidden' | 'invalid';
 
-const HTTP_STATUS: Record<WorkflowErrorKind, number> = {
-  not_found: 404,
-  invalid_transition: 409,
-  forbidden: 403,
-  invalid: 400,
+const CATEGORY: Record<WorkflowErrorKind, ErrorCategory> = {
+  not_found: 'not_found',
+  invalid_transition: 'conflict',
+  forbidden: 'forbidden',
+  invalid: 'invalid',
 };
 
 /** A refused workflow action: a mistake the user can fix, with a clear one-line message. */
@@ -16,11 +16,7 @@ export class WorkflowError extends UserError {
     readonly kind: WorkflowErrorKind,
     message: string,
   ) {
-    super(message, kind === 'not_found' ? 4 : 2);
+    super(message, CATEGORY[kind]);
     this.name = 'WorkflowError';
-  }
-
-  get httpStatus(): number {
-    return HTTP_STATUS[this.kind];
   }
 }

@@ -7,6 +7,7 @@ import { availabilityCommand } from '../../src/cli/commands/availability.ts';
 import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
 import { positionsCommand } from '../../src/cli/commands/positions.ts';
 import { refreshCommand } from '../../src/cli/commands/refresh.ts';
+import { exitCodeOf } from '../../src/cli/exit-codes.ts';
 import { runAssertions } from '../../src/warehouse/assertions.ts';
 import { UserError } from '../../src/warehouse/errors.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
@@ -42,7 +43,7 @@ async function run(
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     stderr.write(`retailos ${command.name}: ${error.message}\n`);
-    status = error.exitCode;
+    status = exitCodeOf(error.category);
   }
   return { status, stdout: stdout.text, stderr: stderr.text };
 }

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { COMMON_OPTIONS, helpText } from '../../src/cli/command.ts';
 import { simulateCommand } from '../../src/cli/commands/simulate.ts';
+import { exitCodeOf } from '../../src/cli/exit-codes.ts';
 import { type Manifest, readManifest } from '../../src/sim/simulate.ts';
 import { UserError } from '../../src/warehouse/errors.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
@@ -46,7 +47,7 @@ async function simulateCli(argv: string[]): Promise<{ status: number; stdout: st
   } catch (error) {
     if (error instanceof UserError) {
       stderr.write(`retailos simulate: ${error.message}\n`);
-      return { status: error.exitCode, stdout: stdout.text, stderr: stderr.text };
+      return { status: exitCodeOf(error.category), stdout: stdout.text, stderr: stderr.text };
     }
     throw error;
   }

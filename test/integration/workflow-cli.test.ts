@@ -11,6 +11,7 @@ import { approvalsCommand } from '../../src/cli/commands/approvals.ts';
 import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
 import { returnsCommand } from '../../src/cli/commands/returns.ts';
 import { settingsCommand } from '../../src/cli/commands/settings.ts';
+import { exitCodeOf } from '../../src/cli/exit-codes.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { UserError } from '../../src/warehouse/errors.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
@@ -58,7 +59,7 @@ async function run(
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     stderr.write(`retailos ${command.name}: ${error.message}\n`);
-    status = error.exitCode;
+    status = exitCodeOf(error.category);
   }
   return { status, stdout: stdout.text, stderr: stderr.text };
 }

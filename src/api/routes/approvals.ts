@@ -14,7 +14,7 @@ import type { ApiContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
 import { limitParam, offsetParam, page } from './common.ts';
-import { callerOf, readWorkflow, workflowCall } from './exceptions.ts';
+import { callerOf } from './exceptions.ts';
 
 const STATUSES = ['pending', 'approved', 'rejected', 'cancelled'] as const;
 
@@ -95,9 +95,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: page(approval),
     errors: [503],
     async handler({ query }) {
-      const rows: ApprovalRow[] = await readWorkflow(() =>
-        ctx.readers.use((reader) => listApprovals(reader, query)),
-      );
+      const rows: ApprovalRow[] = await ctx.readers.use((reader) => listApprovals(reader, query));
       return { data: rows, limit: query.limit, offset: query.offset };
     },
   });
@@ -112,8 +110,8 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: approval,
     errors: [404, 503],
     async handler({ params }) {
-      const [row] = await readWorkflow(() =>
-        ctx.readers.use((reader) => listApprovals(reader, { requestId: params.request_id })),
+      const [row] = await ctx.readers.use((reader) =>
+        listApprovals(reader, { requestId: params.request_id }),
       );
       if (row === undefined)
         throw new HttpError(404, 'not_found', `No approval request ${params.request_id}.`);
@@ -144,18 +142,16 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: result,
     errors: [404, 415],
     async handler({ body, req }) {
-      const made = await workflowCall(() =>
-        ctx.exclusive(() =>
-          requestApproval(ctx.warehouse, {
-            requestId: body.request_id,
-            kind: body.kind,
-            requestedBy: callerOf(req).actor,
-            action: body.action,
-            recommendation: body.recommendation,
-            context: body.context,
-            at: body.at,
-          }),
-        ),
+      const made = await ctx.exclusive(() =>
+        requestApproval(ctx.warehouse, {
+          requestId: body.request_id,
+          kind: body.kind,
+          requestedBy: callerOf(req).actor,
+          action: body.action,
+          recommendation: body.recommendation,
+          context: body.context,
+          at: body.at,
+        }),
       );
       if (made.emitted.length > 0) ctx.operations?.notify();
       return toResult(made);
@@ -180,16 +176,14 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
       response: result,
       errors: [404, 409, 415],
       async handler({ params, body, req }) {
-        const decided = await workflowCall(() =>
-          ctx.exclusive(() =>
-            decide(ctx.warehouse, {
-              requestId: params.request_id,
-              decision,
-              ...callerOf(req),
-              reason: body.reason,
-              at: body.at,
-            }),
-          ),
+        const decided = await ctx.exclusive(() =>
+          decide(ctx.warehouse, {
+            requestId: params.request_id,
+            decision,
+            ...callerOf(req),
+            reason: body.reason,
+            at: body.at,
+          }),
         );
         ctx.operations?.notify();
         return toResult(decided);
@@ -209,15 +203,13 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     errors: [404, 409, 415],
     async handler({ params, body, req }) {
       return toResult(
-        await workflowCall(() =>
-          ctx.exclusive(() =>
-            cancelApproval(ctx.warehouse, {
-              requestId: params.request_id,
-              ...callerOf(req),
-              reason: body.reason,
-              at: body.at,
-            }),
-          ),
+        await ctx.exclusive(() =>
+          cancelApproval(ctx.warehouse, {
+            requestId: params.request_id,
+            ...callerOf(req),
+            reason: body.reason,
+            at: body.at,
+          }),
         ),
       );
     },
@@ -233,9 +225,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: z.object({ held: z.array(result) }),
     errors: [415, 503],
     async handler({ req }) {
-      const held = await readWorkflow(() =>
-        workflowCall(() => ctx.exclusive(() => screenOrders(ctx.warehouse, { actor: callerOf(req).actor }))),
-      );
+      const held = await ctx.exclusive(() => screenOrders(ctx.warehouse, { actor: callerOf(req).actor }));
       return { held: held.map(toResult) };
     },
   });

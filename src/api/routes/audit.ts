@@ -2,7 +2,6 @@ import * as z from 'zod';
 import { AUDIT_SUBJECTS, auditTrail } from '../../workflow/audit.ts';
 import type { ApiContext } from '../context.ts';
 import type { ApiRouter } from '../route.ts';
-import { readWorkflow, workflowCall } from './exceptions.ts';
 
 const entry = z.object({
   seq: z.number().int(),
@@ -31,17 +30,13 @@ export function registerAudit(api: ApiRouter, ctx: ApiContext): void {
     response: z.object({ data: z.array(entry) }),
     errors: [503],
     async handler({ params, query }) {
-      const data = await readWorkflow(() =>
-        workflowCall(() =>
-          ctx.readers.use((reader) =>
-            auditTrail(reader, {
-              kind: params.kind,
-              id: params.id,
-              nodeId: query.node_id,
-              limit: query.limit,
-            }),
-          ),
-        ),
+      const data = await ctx.readers.use((reader) =>
+        auditTrail(reader, {
+          kind: params.kind,
+          id: params.id,
+          nodeId: query.node_id,
+          limit: query.limit,
+        }),
       );
       return { data };
     },

@@ -1,12 +1,9 @@
 import type { Request } from 'express';
 import * as z from 'zod';
 import { EXCEPTION_RESOLUTION_CODES } from '../../contracts/index.ts';
-import { messageOf } from '../../warehouse/query.ts';
 import { businessNow } from '../../workflow/clock.ts';
-import { WorkflowError } from '../../workflow/errors.ts';
 import { actOnException, listQueue, syncExceptions } from '../../workflow/exceptions.ts';
 import { type ApiContext, requestContext } from '../context.ts';
-import { HttpError } from '../problem.ts';
 import { readModel } from '../read-models.ts';
 import type { ApiRouter } from '../route.ts';
 import { idParam, limitParam, offsetParam, page } from './common.ts';
@@ -69,44 +66,6 @@ export function callerOf(req: Request): { actor: string; role: string } {
   return { actor: caller.name, role: caller.role };
 }
 
-/** Runs a workflow service call, mapping refusals to problem details (404, 409, 403, 400). */
-export async function workflowCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WorkflowError) {
-      const codes: Record<string, string> = {
-        not_found: 'not_found',
-        invalid_transition: 'invalid_transition',
-        forbidden: 'forbidden',
-        invalid: 'validation_failed',
-      };
-      throw new HttpError(error.httpStatus, codes[error.kind] ?? 'validation_failed', error.message);
-    }
-    throw error;
-  }
-}
-
-/** A read over a model this warehouse lacks (older schema, a stand-in) is a 503, not a crash. */
-export async function readWorkflow<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const message = messageOf(error);
-    if (/Catalog Error|Binder Error/.test(message)) {
-      throw new HttpError(
-        503,
-        'read_model_unavailable',
-        'The workflow read models are not available in this warehouse yet.',
-        {
-          headers: { 'Retry-After': '60' },
-        },
-      );
-    }
-    throw error;
-  }
-}
-
 export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
   api.route({
     method: 'get',
@@ -161,22 +120,20 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
     response: page(queueItem),
     errors: [503],
     async handler({ query }) {
-      const items = await readWorkflow(() =>
-        ctx.readers.use(async (reader) =>
-          listQueue(
-            reader,
-            {
-              status: query.status,
-              type: query.exception_type,
-              severity: query.severity,
-              sku: query.sku,
-              nodeId: query.node_id,
-              orderId: query.order_id,
-              ownerRole: query.owner_role,
-              assignee: query.assignee,
-            },
-            { now: await businessNow(reader) },
-          ),
+      const items = await ctx.readers.use(async (reader) =>
+        listQueue(
+          reader,
+          {
+            status: query.status,
+            type: query.exception_type,
+            severity: query.severity,
+            sku: query.sku,
+            nodeId: query.node_id,
+            orderId: query.order_id,
+            ownerRole: query.owner_role,
+            assignee: query.assignee,
+          },
+          { now: await businessNow(reader) },
         ),
       );
       return {
@@ -202,14 +159,12 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
     }),
     errors: [415, 503],
     async handler({ body, req }) {
-      const report = await workflowCall(() =>
-        readWorkflow(async () => {
-          const ops = await requestContext(ctx, req, body.now);
-          return ctx.exclusive(() =>
-            syncExceptions(ctx.warehouse, { now: ops.now.toISOString(), actor: ops.actor }),
-          );
-        }),
-      );
+      const report = await (async () => {
+        const ops = await requestContext(ctx, req, body.now);
+        return ctx.exclusive(() =>
+          syncExceptions(ctx.warehouse, { now: ops.now.toISOString(), actor: ops.actor }),
+        );
+      })();
       return {
         now: report.now,
         opened: report.opened,
@@ -239,20 +194,16 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
       errors: [404, 409, 415, 503],
       async handler({ params, body: input, req }) {
         const fields = input as { at?: string; note?: string; resolution_code?: string; assignee?: string };
-        const result = await workflowCall(() =>
-          ctx.exclusive(() =>
-            readWorkflow(() =>
-              actOnException(ctx.warehouse, {
-                exceptionId: params.exception_id,
-                action: name,
-                ...callerOf(req),
-                at: fields.at,
-                note: fields.note,
-                code: fields.resolution_code as (typeof EXCEPTION_RESOLUTION_CODES)[number] | undefined,
-                assignee: fields.assignee,
-              }),
-            ),
-          ),
+        const result = await ctx.exclusive(() =>
+          actOnException(ctx.warehouse, {
+            exceptionId: params.exception_id,
+            action: name,
+            ...callerOf(req),
+            at: fields.at,
+            note: fields.note,
+            code: fields.resolution_code as (typeof EXCEPTION_RESOLUTION_CODES)[number] | undefined,
+            assignee: fields.assignee,
+          }),
         );
         return { exception_id: result.exceptionId, status: result.status, events: result.events };
       },

@@ -1,9 +1,7 @@
 import * as z from 'zod';
 import { toJsonValue } from '../../cli/format.ts';
 import { type QueryRunner, readDemandSensing, readForecasts } from '../../ml/read/forecasts.ts';
-import { messageOf } from '../../warehouse/query.ts';
 import type { ApiContext } from '../context.ts';
-import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
 import { idParam, limitParam, offsetParam, page } from './common.ts';
 
@@ -108,24 +106,11 @@ export function registerForecasts(api: ApiRouter, ctx: ApiContext): void {
   });
 }
 
-/** Runs a read on a pooled connection; a warehouse without the forecasting tables yet is a 503. */
+/** Runs a read on a pooled connection (a warehouse without the forecasting tables is a 503: src/api/error-status.ts). */
 async function read(
   ctx: ApiContext,
   work: (runner: QueryRunner) => Promise<Record<string, unknown>[]>,
 ): Promise<Record<string, unknown>[]> {
-  try {
-    const rows = await ctx.readers.use((connection) => work(connection));
-    return rows.map((row) => toJsonValue(row) as Record<string, unknown>);
-  } catch (error) {
-    const message = messageOf(error);
-    if (/Catalog Error: Table with name \S+ does not exist/.test(message)) {
-      throw new HttpError(
-        503,
-        'read_model_unavailable',
-        'The forecasting read models are not in this warehouse yet (run the migrations: retailos init).',
-        { headers: { 'Retry-After': '60' } },
-      );
-    }
-    throw error;
-  }
+  const rows = await ctx.readers.use((connection) => work(connection));
+  return rows.map((row) => toJsonValue(row) as Record<string, unknown>);
 }

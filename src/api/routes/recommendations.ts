@@ -11,7 +11,6 @@ import {
 } from '../../replenishment/service.ts';
 import { GET_SQL, LIST_SQL, listParams, STATUSES, toRecommendation } from '../../replenishment/store.ts';
 import { UserError } from '../../warehouse/errors.ts';
-import { WorkflowError } from '../../workflow/errors.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
@@ -23,27 +22,13 @@ const flag = z
   .optional()
   .transform((value) => value === 'true');
 
-/** Reads on a reader connection; a warehouse without replenishment's tables yet is a 503. */
+/** Reads on a reader connection (a warehouse without replenishment's tables is a 503: src/api/error-status.ts). */
 async function read(
   ctx: ApiContext,
   sql: string,
   params: Record<string, unknown>,
 ): Promise<Record<string, unknown>[]> {
-  try {
-    return await ctx.readers.use((connection) => connection.all(sql, params));
-  } catch (error) {
-    if (/Catalog Error/.test(String(error))) {
-      throw new HttpError(
-        503,
-        'read_model_unavailable',
-        'Replenishment is not set up in this warehouse yet (run retailos replenish plan).',
-        {
-          headers: { 'Retry-After': '60' },
-        },
-      );
-    }
-    throw error;
-  }
+  return ctx.readers.use((connection) => connection.all(sql, params));
 }
 
 /** GET /recommendations[/:id], approve / reject, GET /suppliers, GET /exposure (docs/replenishment.md). */
@@ -146,22 +131,12 @@ export function registerRecommendations(api: ApiRouter, ctx: ApiContext): void {
           reason: body.reason,
         };
         const approvals = workflowApprovals();
-        try {
-          const rec = await ctx.exclusive(() =>
-            decision === 'approve'
-              ? approvals.approve(ctx.warehouse, input)
-              : approvals.reject(ctx.warehouse, input),
-          );
-          return toJsonValue(rec);
-        } catch (error) {
-          if (error instanceof WorkflowError)
-            throw new HttpError(error.httpStatus, error.kind, error.message);
-          if (error instanceof UserError) {
-            const missing = /^No recommendation/.test(error.message);
-            throw new HttpError(missing ? 404 : 409, missing ? 'not_found' : 'conflict', error.message);
-          }
-          throw error;
-        }
+        const rec = await ctx.exclusive(() =>
+          decision === 'approve'
+            ? approvals.approve(ctx.warehouse, input)
+            : approvals.reject(ctx.warehouse, input),
+        );
+        return toJsonValue(rec);
       },
     });
   }

@@ -12,7 +12,7 @@ import {
 import type { ApiContext } from '../context.ts';
 import type { ApiRouter } from '../route.ts';
 import { limitParam, offsetParam, page } from './common.ts';
-import { callerOf, readWorkflow, workflowCall } from './exceptions.ts';
+import { callerOf } from './exceptions.ts';
 
 const returnRow = z.object({
   return_id: z.string(),
@@ -53,10 +53,8 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     response: page(returnRow),
     errors: [503],
     async handler({ query }) {
-      const rows = await readWorkflow(() =>
-        ctx.readers.use(async (reader) =>
-          listReturns(reader, { now: await businessNow(reader), ungradedOnly: query.status === 'ungraded' }),
-        ),
+      const rows = await ctx.readers.use(async (reader) =>
+        listReturns(reader, { now: await businessNow(reader), ungradedOnly: query.status === 'ungraded' }),
       );
       return {
         data: rows.slice(query.offset, query.offset + query.limit),
@@ -96,20 +94,18 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     }),
     errors: [404, 409, 415],
     async handler({ params, body, req }) {
-      const graded = await workflowCall(() =>
-        ctx.exclusive(() =>
-          gradeReturn(ctx.warehouse, {
-            returnId: params.return_id,
-            sku: body.sku,
-            nodeId: body.node_id,
-            condition: body.condition,
-            grade: body.grade,
-            disposition: body.disposition,
-            qty: body.qty,
-            actor: callerOf(req).actor,
-            at: body.at,
-          }),
-        ),
+      const graded = await ctx.exclusive(() =>
+        gradeReturn(ctx.warehouse, {
+          returnId: params.return_id,
+          sku: body.sku,
+          nodeId: body.node_id,
+          condition: body.condition,
+          grade: body.grade,
+          disposition: body.disposition,
+          qty: body.qty,
+          actor: callerOf(req).actor,
+          at: body.at,
+        }),
       );
       ctx.operations?.notify();
       return {
@@ -140,16 +136,14 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     response: z.object({ event_id: z.string() }),
     errors: [415],
     async handler({ body, req }) {
-      const eventId = await workflowCall(() =>
-        ctx.exclusive(() =>
-          completeRefurbishment(ctx.warehouse, {
-            nodeId: body.node_id,
-            sku: body.sku,
-            qty: body.qty,
-            actor: callerOf(req).actor,
-            at: body.at,
-          }),
-        ),
+      const eventId = await ctx.exclusive(() =>
+        completeRefurbishment(ctx.warehouse, {
+          nodeId: body.node_id,
+          sku: body.sku,
+          qty: body.qty,
+          actor: callerOf(req).actor,
+          at: body.at,
+        }),
       );
       ctx.operations?.notify();
       return { event_id: eventId };
@@ -167,7 +161,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
       response: z.object({ data: z.array(z.record(z.string(), z.unknown())) }),
       errors: [503],
       async handler() {
-        return { data: (await readWorkflow(() => ctx.readers.use(read))) as Record<string, unknown>[] };
+        return { data: (await ctx.readers.use(read)) as Record<string, unknown>[] };
       },
     });
 

@@ -338,12 +338,13 @@ export const alertsCommand: Command = {
           throw new UserError(`alerts ${sub} needs a subscription id (see: retailos alerts subscriptions)`);
         return withWarehouse(args, io, async (w) => {
           if (sub === 'unsubscribe') {
-            if (!(await deleteSubscription(w, id))) throw new UserError(`No subscription ${id}.`, 1);
+            if (!(await deleteSubscription(w, id)))
+              throw new UserError(`No subscription ${id}.`, 'not_found');
             io.stdout.write(`Unsubscribed ${id}.\n`);
             return 0;
           }
           const found = (await listSubscriptions(w)).find((s) => s.subscription_id === id);
-          if (!found) throw new UserError(`No subscription ${id}.`, 1);
+          if (!found) throw new UserError(`No subscription ${id}.`, 'not_found');
           const ok = await sendTest(found, { warehouse: w, clock: wallClock, smtp: smtpFromEnv(io.env) });
           io.stdout.write(
             ok
@@ -353,7 +354,7 @@ export const alertsCommand: Command = {
           return ok ? 0 : 1;
         });
       default:
-        throw new UserError(`Unknown alerts subcommand "${sub}". Usage:\n${USAGE}`, 2);
+        throw new UserError(`Unknown alerts subcommand "${sub}". Usage:\n${USAGE}`, 'invalid');
     }
   },
 };

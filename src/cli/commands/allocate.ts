@@ -93,7 +93,7 @@ export const allocateCommand: Command = {
           throw new UserError(`The warehouse has no allocator tables yet: run retailos init --db ${dbPath}`);
         }
         const found = await orderAllocation(warehouse, explain);
-        if (!found) throw new UserError(`No order ${explain} in the warehouse.`, 1);
+        if (!found) throw new UserError(`No order ${explain} in the warehouse.`, 'not_found');
         const view = await withQueueIds(warehouse, found);
         if (format === 'json') io.stdout.write(`${JSON.stringify(toJsonValue(view))}\n`);
         else printOrder(io, view);
@@ -117,7 +117,7 @@ export const allocateCommand: Command = {
         if (lines.length === 0) {
           throw new UserError(
             `Order ${explain} has no open lines to decide (see retailos allocate --explain ${explain}).`,
-            1,
+            'not_found',
           );
         }
         if (format === 'json')

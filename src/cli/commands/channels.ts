@@ -106,10 +106,11 @@ async function statusViaApi(api: string, key: string): Promise<ChannelStatus[]> 
       headers: { authorization: `Bearer ${key}` },
     });
   } catch (error) {
-    throw new UserError(`Cannot reach ${api}: ${(error as Error).message}`, 3);
+    throw new UserError(`Cannot reach ${api}: ${(error as Error).message}`, 'unavailable');
   }
   const body = (await response.json().catch(() => ({}))) as { data?: ChannelStatus[]; detail?: string };
-  if (!response.ok) throw new UserError(`${api} answered ${response.status}: ${body.detail ?? ''}`, 3);
+  if (!response.ok)
+    throw new UserError(`${api} answered ${response.status}: ${body.detail ?? ''}`, 'unavailable');
   return body.data ?? [];
 }
 

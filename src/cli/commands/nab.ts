@@ -51,7 +51,7 @@ export const nabCommand: Command = {
       io.stderr.write(`\nresults written to ${resultsDir}\n`);
     } else if (sub === 'score') {
       if (!detector)
-        throw new UserError('nab score needs a detector name (a folder under the results dir)', 2);
+        throw new UserError('nab score needs a detector name (a folder under the results dir)', 'invalid');
       name = detector;
       const resultsDir = path.resolve(
         (args.values.results as string | undefined) ?? path.join(nabDir, 'results'),
@@ -60,7 +60,7 @@ export const nabCommand: Command = {
       const scores = new Map(files.map((f) => [f.relativePath, readResultScores(resultsDir, detector, f)]));
       ({ results } = scoreCorpus(files, scores, loadProfiles(nabDir)));
     } else {
-      throw new UserError(`Usage: ${nabCommand.usage}`, 2);
+      throw new UserError(`Usage: ${nabCommand.usage}`, 'invalid');
     }
     const rows = results.map((r) => ({
       detector: name,

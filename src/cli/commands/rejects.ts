@@ -125,7 +125,7 @@ export const rejectsCommand: Command = {
         if (missing.length === ids.length) {
           throw new UserError(
             `No open reject ${missing.join(', ')}: already resolved or unknown (see retailos rejects list --status all).`,
-            1,
+            'not_found',
           );
         }
         if (missing.length > 0)
