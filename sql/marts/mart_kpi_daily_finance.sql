@@ -1,6 +1,5 @@
 -- grain: one row per (kpi, day, channel_id, node_id, category) of the finance KPIs (mart_kpi_definitions
--- family 'finance'): gross margin %, inventory value, weeks of supply, days to close (close_days: how long after
--- the end of the day its numbers kept changing, mart_close_periods; ended days only). Part of mart_kpi_daily.
+-- family 'finance'): gross margin %, inventory value, weeks of supply. Part of mart_kpi_daily.
 WITH days AS MATERIALIZED (SELECT period_start AS day FROM mart_periods WHERE period_grain = 'day'),
 margin AS MATERIALIZED (SELECT * FROM mart_margin_daily),
 value AS MATERIALIZED (
@@ -15,9 +14,6 @@ rows AS (
   SELECT 'inventory_value', day, NULL, node_id, NULL, closing_value, NULL FROM value
   UNION ALL
   SELECT 'weeks_of_supply', day, NULL, node_id, NULL, closing_value, cogs FROM value
-  UNION ALL
-  SELECT 'close_days', period_start, NULL, NULL, NULL, days_to_settle, 1
-  FROM mart_close_periods WHERE period_grain = 'day' AND complete
 )
 SELECT r.kpi, r.day, r.channel_id, r.node_id, r.category,
        CAST(r.numerator AS DOUBLE) AS numerator, CAST(r.denominator AS DOUBLE) AS denominator
