@@ -294,3 +294,38 @@ describe('finance close: the same events delivered on time', () => {
     }
   });
 });
+
+describe('finance close: live data, arrival is received_at', () => {
+  it('takes the landing time, not the watermark, when events landed live', async () => {
+    const w = await Warehouse.open(':memory:');
+    try {
+      await deliverClose(w, true);
+      // as if landed live: every event received ten minutes after it happened, except the late receipt of the
+      // 3rd, which the store's system sent on the 6th at 09:30 (a day later than the replay's watermark says)
+      await w.run(
+        "UPDATE event_log SET received_at = occurred_at + INTERVAL 10 MINUTE WHERE type <> 'receipt' OR occurred_at <> TIMESTAMPTZ '2024-01-03 15:00:00+00'",
+      );
+      await w.run(
+        "UPDATE event_log SET received_at = TIMESTAMPTZ '2024-01-06 09:30:00+00' WHERE type = 'receipt' AND occurred_at = TIMESTAMPTZ '2024-01-03 15:00:00+00'",
+      );
+      expect(
+        await rows(w, 'SELECT type, arrived_at, late_days FROM mart_close_late_events ORDER BY occurred_at'),
+      ).toEqual([
+        { type: 'receipt', arrived_at: '2024-01-06T09:30:00.000Z', late_days: 2.7708 },
+        // the count of the 7th was received ten minutes after it happened: on time, live
+      ]);
+      expect(
+        await rows(
+          w,
+          "SELECT period_start, days_to_settle FROM mart_close_periods WHERE period_grain = 'day' AND late_events > 0 ORDER BY 1",
+        ),
+      ).toEqual([
+        { period_start: '2024-01-03T00:00:00.000Z', days_to_settle: 2.3958 },
+        { period_start: '2024-01-04T00:00:00.000Z', days_to_settle: 1.3958 },
+        { period_start: '2024-01-05T00:00:00.000Z', days_to_settle: 0.3958 },
+      ]);
+    } finally {
+      await w.close();
+    }
+  });
+});
