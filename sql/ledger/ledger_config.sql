@@ -7,5 +7,7 @@ SELECT
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'aged_stock_days') AS INTEGER), 90) AS aged_stock_days,
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'atp_horizon_days') AS INTEGER), 60) AS atp_horizon_days,
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'stockout_window_days') AS INTEGER), 28) AS stockout_window_days,
-  (SELECT clock_at FROM business_clock) AS clock
+  (SELECT clock_at FROM business_clock) AS clock,
+  -- finance close: a period whose numbers changed within this many days is still moving (mart_close)
+  coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'close_quiet_days') AS DOUBLE), 7) AS close_quiet_days
 FROM ledger_settings

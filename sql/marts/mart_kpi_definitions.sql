@@ -28,6 +28,7 @@ SELECT * FROM (VALUES
   ('refund_processing_hours', 'Refund processing time', 'hours', 'ratio', 'down', 'return received → refund issued (refunds of a return, by refund day)', 'demand', true, 'day'),
   ('gross_margin_pct', 'Gross margin', '%', 'ratio', 'up', 'gross margin, of net revenue (mart_margin_daily)', 'finance', true, 'day'),
   ('inventory_value', 'Inventory value', 'money', 'last', 'down', 'on hand + in transit at the moving average, at the end of the last day', 'finance', false, 'day'),
+  ('close_days', 'Days to close', 'days', 'last', 'down', 'days after the end of the period until the last event that changed its inventory value, revenue or margin arrived (late receipts, counts, returns, refunds; mart_close_periods): a week or month is read on its last day, which every earlier event counts towards; ended periods only', 'finance', true, 'day'),
   ('weeks_of_supply', 'Weeks of supply', 'weeks', 'cover', 'down', 'inventory value at the end / average weekly COGS', 'finance', true, 'day'),
   ('inbound_received_rate', 'Inbound received vs due', '%', 'ratio', 'up', 'of the units due (purchase-order lines by expected date less cancellations, transfers by due date), the share received so far (at most what was due), by due date', 'operations', true, 'day'),
   ('pick_backlog_days', 'Pick backlog', 'days', 'last', 'down', 'units allocated and not yet shipped at nodes with a ship capacity, in days of that capacity, at the end of the last day', 'operations', true, 'day'),

@@ -48,6 +48,8 @@ export const DATASETS: readonly DatasetSpec[] = [
   query('kpi_operations', 'inventory:read', 'operations KPIs by day', ['mart_kpi_daily_operations']),
   query('kpi_finance', 'valuation:read', 'finance KPIs by day', ['mart_kpi_daily_finance']),
   query('kpi_demand', 'kpis:read', 'demand KPIs by day', ['mart_kpi_daily_demand']),
+  query('kpi_close', 'valuation:read', 'days to close by day', ['mart_kpi_daily_close']),
+  query('close_periods', 'valuation:read', 'periods still moving and what is pending', ['mart_close']),
   query('stock_daily', 'inventory:read', 'end-of-day stock by node and category', ['mart_stock_daily']),
   query('positions_by_node', 'inventory:read', 'current stock by node and category', [
     'inventory_positions',

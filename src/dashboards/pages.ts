@@ -78,6 +78,8 @@ export const PAGES: readonly PageSpec[] = [
       'price_effects',
       'rollforward',
       'aged_stock',
+      'kpi_close',
+      'close_periods',
     ],
   },
   {

@@ -16,6 +16,7 @@ import { DayBuffer, jsonBody, jsonLine, timestampOf } from './emitter.ts';
 import { type FaultCounts, FaultInjector, SLOT, UNKNOWN_SKUS } from './faults.ts';
 import { Fulfilment } from './fulfilment.ts';
 import { InventoryControl } from './inventory.ts';
+import { LateDeliveries } from './late-truth.ts';
 import {
   CATEGORIES,
   type ParsedSimOptions,
@@ -33,7 +34,7 @@ import { Rng } from './rng.ts';
 import { StoreSales } from './sales.ts';
 import { createScenario, type ScenarioRecord } from './scenarios.ts';
 import { Stock } from './stock.ts';
-import { TruthRecorder } from './truth.ts';
+import { TRUTH_DIR, TruthRecorder } from './truth.ts';
 import { emptyStats, Ids, type Stats, type World } from './world.ts';
 import { createWriter, JsonlWriter, type OutputFile } from './writers.ts';
 
@@ -218,6 +219,8 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
 
   const truth = hooks.recordTruth === false ? undefined : new TruthRecorder(world, dir);
   if (truth) world.out.listener = (second, event) => truth.observe(second, event);
+  // created after the recorder, which makes the truth directory
+  const lateTruth = truth ? new LateDeliveries(path.join(dir, TRUTH_DIR)) : undefined;
 
   const scratch = path.join(dir, '.csv');
   if (options.format === 'parquet') fs.mkdirSync(scratch, { recursive: true });
@@ -306,6 +309,7 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
         case SLOT.event:
           deliver(ref);
           count(types[ref]!);
+          lateTruth?.delivered(types[ref]!, atOf(ref));
           break;
         case SLOT.duplicate:
           if (jsonl) jsonl.writeLine(lineOf(ref));
@@ -323,6 +327,10 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
           if (typeof held.data === 'string') jsonl!.writeLine(held.data);
           else writer.write(held.data);
           count(held.type);
+          if (lateTruth) {
+            const event = typeof held.data === 'string' ? (JSON.parse(held.data) as Event) : held.data;
+            lateTruth.late(event.event_id, held.type, event.occurred_at, date);
+          }
           break;
         }
         case SLOT.unknownSku: {
@@ -342,6 +350,7 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
             jsonl.writeLine(jsonLine(event.event_id, event.type, event.occurred_at, jsonBody(event)));
           else writer.write(event);
           count(event.type);
+          lateTruth?.delivered(event.type, event.occurred_at);
           break;
         }
       }
@@ -379,6 +388,7 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
         crew,
       })),
     }) ?? [];
+  if (lateTruth) truthFiles.push({ ...lateTruth.close(), name: `${TRUTH_DIR}/late.csv` });
 
   const params = world.params;
   const itemsByCategory: Record<string, number> = {};

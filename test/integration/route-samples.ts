@@ -13,6 +13,7 @@ export const ROUTE_SAMPLES: Record<string, { route: string; body?: unknown }> = 
   'get /api/v1/atp': { route: '/api/v1/atp?sku=SKU-1' },
   'get /api/v1/exceptions': { route: '/api/v1/exceptions' },
   'get /api/v1/kpis': { route: '/api/v1/kpis' },
+  'get /api/v1/close': { route: '/api/v1/close?period=day&status=all' },
   'post /api/v1/allocations/run': { route: '/api/v1/allocations/run', body: { dry_run: true } },
   'get /api/v1/orders/:order_id/allocation': { route: '/api/v1/orders/NO-SUCH-ORDER/allocation' },
   'get /api/v1/forecasts': { route: '/api/v1/forecasts' },

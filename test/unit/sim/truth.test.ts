@@ -51,11 +51,46 @@ describe('simulate: ground truth', () => {
       'truth/counts.csv',
       'truth/daily.csv',
       'truth/incidents.json',
+      'truth/late.csv',
       'truth/nodes.csv',
       'truth/orders.csv',
       'truth/po_lines.csv',
       'truth/positions.csv',
     ]);
+  });
+
+  it('late.csv: every late event once, delivered at the watermark of the operational events before it', () => {
+    const late = csv(path.join(dir, 'truth', 'late.csv'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    expect(late.length).toBe(manifest.faults.late);
+    expect(late.length).toBeGreaterThan(20);
+    // walk the files in delivery order: the newest business time of the operational events delivered so far
+    const nonOperational = new Set([
+      'item_upserted',
+      'node_upserted',
+      'channel_upserted',
+      'lane_upserted',
+      'supplier_upserted',
+      'price_changed',
+      'allocated',
+      'allocation_released',
+    ]);
+    const expected = new Map<string, string>();
+    const seen = new Set<string>();
+    let watermark = '';
+    for (const { event } of readLines(dir)) {
+      if (event === undefined || seen.has(event.event_id)) continue; // malformed rows and duplicates do not land
+      seen.add(event.event_id);
+      if (!nonOperational.has(event.type) && event.occurred_at > watermark) watermark = event.occurred_at;
+      expected.set(event.event_id, watermark);
+    }
+    for (const row of late) {
+      expect(row.delivered_at, row.event_id).toBe(expected.get(row.event_id!));
+      // held 2-6 days and delivered after the first event of its day: more than a day late
+      expect(Number(row.late_days)).toBeGreaterThan(1);
+      expect(Number(row.late_days)).toBeLessThan(7);
+      expect(row.delivered_day! > row.occurred_at!.slice(0, 10)).toBe(true);
+    }
   });
 
   it('writes only known measures, each key once, in day order', () => {
