@@ -20,7 +20,9 @@
 
 import { AutoStrategy } from '../src/allocation/auto.ts';
 import { toDay } from '../src/allocation/days.ts';
+import { type DemandHistory, demandOutlook } from '../src/allocation/demand.ts';
 import { evaluate } from '../src/allocation/evaluate.ts';
+import type { Lookahead, LookaheadSettings } from '../src/allocation/lookahead.ts';
 import { FewestSplitsStrategy } from '../src/allocation/policies/fewest-splits.ts';
 import { PrioritySpillStrategy } from '../src/allocation/policies/priority-spill.ts';
 import { buildProblem } from '../src/allocation/problem.ts';
@@ -31,8 +33,10 @@ import { seededRandom } from './lib/rng.ts';
 
 const START = Date.parse('2025-09-01T00:00:00Z');
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const DELIVERY_EVERY_DAYS = 5;
 
-interface Network {
+export interface Network {
   nodes: NodeInfo[];
   lanes: LaneInfo[];
   channels: ChannelInfo[];
@@ -40,11 +44,13 @@ interface Network {
   priority: string[];
 }
 
-interface Stream {
+export interface Stream {
   orders: OrderInput[];
   /** Initial stock and replenishments: [time ms, position]. */
   receipts: [number, PositionInfo][];
   days: number;
+  /** The DCs get a delivery every this many days, from day 0. */
+  deliveryEveryDays: number;
 }
 
 export interface RoutingOptions {
@@ -55,7 +61,7 @@ export interface RoutingOptions {
   supply?: number;
 }
 
-function network(rng: () => number): Network {
+export function network(rng: () => number): Network {
   const regions = Array.from({ length: 6 }, (_, i) => ({ id: `R${i + 1}`, x: i % 3, y: Math.floor(i / 3) }));
   const nodes: NodeInfo[] = [];
   const where = new Map<string, { x: number; y: number }>();
@@ -115,7 +121,13 @@ function network(rng: () => number): Network {
   };
 }
 
-function stream(rng: () => number, net: Network, days: number, ordersPerDay: number, supply: number): Stream {
+export function stream(
+  rng: () => number,
+  net: Network,
+  days: number,
+  ordersPerDay: number,
+  supply: number,
+): Stream {
   const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
   const skus = 300;
   const weights = Array.from({ length: skus }, (_, i) => 1 / (i + 1) ** 0.9);
@@ -176,7 +188,7 @@ function stream(rng: () => number, net: Network, days: number, ordersPerDay: num
   const receipts: [number, PositionInfo][] = [];
   const dcs = net.nodes.filter((node) => node.nodeId.startsWith('DC'));
   const stores = net.nodes.filter((node) => !node.nodeId.startsWith('DC'));
-  const deliveries = Math.ceil(days / 5);
+  const deliveries = Math.ceil(days / DELIVERY_EVERY_DAYS);
   const regionShare = new Map(regions.map((region, i) => [region, regionWeights[i]! / regionTotal]));
   for (let s = 0; s < skus; s++) {
     const split = dcs.map(() => 0.5 + rng());
@@ -186,7 +198,7 @@ function stream(rng: () => number, net: Network, days: number, ordersPerDay: num
         const qty = Math.round(((demand[s]! * supply) / deliveries) * (split[i]! / splitTotal));
         if (qty > 0)
           receipts.push([
-            START + r * 5 * 24 * HOUR,
+            START + r * DELIVERY_EVERY_DAYS * DAY,
             { sku: sku(s), nodeId: dc.nodeId, sellable: qty, reserved: 0 },
           ]);
       });
@@ -198,10 +210,10 @@ function stream(rng: () => number, net: Network, days: number, ordersPerDay: num
       receipts.push([START, { sku: sku(s), nodeId: store.nodeId, sellable: qty, reserved: 0 }]);
     }
   }
-  return { orders, receipts, days };
+  return { orders, receipts, days, deliveryEveryDays: DELIVERY_EVERY_DAYS };
 }
 
-interface PolicyResult {
+export interface PolicyResult {
   policy: string;
   cost: number;
   unitsShipped: number;
@@ -212,11 +224,77 @@ interface PolicyResult {
   seconds: number;
 }
 
-async function simulate(
+export interface SimulateOptions {
+  /**
+   * Give the strategy a look-ahead built from what a live system knows at each batch: the demand rate of
+   * the orders placed so far (no forecasts here) and the date of the next DC delivery (its purchase order).
+   */
+  lookahead?: Partial<LookaheadSettings> | undefined;
+  /** Days of order history the demand rate looks back over. Default 7. */
+  historyDays?: number;
+}
+
+/** Recent orders as the look-ahead sees them: a sliding window over the orders placed so far. */
+class OrderHistory {
+  private readonly window: OrderInput[] = [];
+  private head = 0;
+  private readonly skuUnits = new Map<string, number>();
+  private readonly mix = new Map<
+    string,
+    { channelId: string; region: string; promiseDays: number; units: number }
+  >();
+  private orders = 0;
+  private units = 0;
+
+  constructor(private readonly days: number) {}
+
+  add(order: OrderInput): void {
+    this.window.push(order);
+    this.count(order, 1);
+  }
+
+  /** The history at time `t` (ms): orders placed in the last `days` days. */
+  at(t: number): { history: DemandHistory; unitsPerOrder: number } {
+    while (
+      this.head < this.window.length &&
+      Date.parse(this.window[this.head]!.placedAt) <= t - this.days * DAY
+    ) {
+      this.count(this.window[this.head]!, -1);
+      this.head++;
+    }
+    const covered = Math.min(this.days, (t - START) / DAY);
+    return {
+      // At least a day: the first hours' few orders would otherwise inflate the rate.
+      history: { days: Math.max(covered, 1), skuUnits: this.skuUnits, mix: [...this.mix.values()] },
+      unitsPerOrder: this.orders > 0 ? this.units / this.orders : 1,
+    };
+  }
+
+  private count(order: OrderInput, sign: number): void {
+    const promiseDays = order.promisedBy! - toDay(order.placedAt);
+    const key = `${order.channelId}\u0000${order.shipToRegion}\u0000${promiseDays}`;
+    const entry = this.mix.get(key) ?? {
+      channelId: order.channelId,
+      region: order.shipToRegion,
+      promiseDays,
+      units: 0,
+    };
+    this.mix.set(key, entry);
+    this.orders += sign;
+    for (const line of order.lines) {
+      entry.units += sign * line.qty;
+      this.units += sign * line.qty;
+      this.skuUnits.set(line.sku, (this.skuUnits.get(line.sku) ?? 0) + sign * line.qty);
+    }
+  }
+}
+
+export async function simulate(
   net: Network,
   s: Stream,
   strategy: AllocationStrategy,
   label: string,
+  options: SimulateOptions = {},
 ): Promise<PolicyResult> {
   const started = performance.now();
   const stock = new Map<string, number>();
@@ -231,6 +309,10 @@ async function simulate(
   let unitsOnTime = 0;
   let capacityDay = -1;
   const capacityUsed = new Map<string, number>();
+  const history = new OrderHistory(options.historyDays ?? 7);
+  // The DCs are replenished every `deliveryEveryDays` days and their purchase orders are known ahead, as in
+  // a live system — including the one due when the simulated days end (a retailer's replenishment goes on).
+  const deliveryEvery = s.deliveryEveryDays * DAY;
   const batchHours = 2;
   for (let t = START + batchHours * HOUR; t <= START + s.days * 24 * HOUR; t += batchHours * HOUR) {
     while (nextReceipt < receipts.length && receipts[nextReceipt]![0] <= t) {
@@ -241,6 +323,7 @@ async function simulate(
     while (nextOrder < s.orders.length && Date.parse(s.orders[nextOrder]!.placedAt) <= t) {
       const order = s.orders[nextOrder++]!;
       open.set(order.orderId, { ...order, lines: order.lines.map((line) => ({ ...line })) });
+      history.add(order);
     }
     const asOf = new Date(t - 1).toISOString();
     const day = toDay(asOf);
@@ -254,7 +337,22 @@ async function simulate(
       const [sku, nodeId] = k.split('\u0000') as [string, string];
       positions.push({ sku, nodeId, sellable, reserved: 0 });
     }
+    let lookahead: Lookahead | undefined;
+    if (options.lookahead) {
+      const { history: recent, unitsPerOrder } = history.at(t);
+      const skus = new Set<string>();
+      for (const order of open.values())
+        for (const line of order.lines) if (line.open > 0) skus.add(line.sku);
+      const nextDelivery = START + (Math.floor((t - START) / deliveryEvery) + 1) * deliveryEvery;
+      const nextInboundDays = new Map([...skus].map((sku) => [sku, (nextDelivery - t) / DAY]));
+      lookahead = {
+        demand: demandOutlook(recent, [], skus),
+        nextInboundDays,
+        settings: { unitsPerShipment: unitsPerOrder, ...options.lookahead },
+      };
+    }
     const problem = buildProblem({
+      lookahead,
       day,
       nodes: net.nodes,
       lanes: net.lanes,

@@ -72,7 +72,7 @@ export function sortedCandidates(problem: Problem): Int32Array {
     segment.sort(
       (a, b) =>
         problem.candOnTime[b]! - problem.candOnTime[a]! ||
-        problem.candUnit[a]! - problem.candUnit[b]! ||
+        problem.candPrice[a]! - problem.candPrice[b]! ||
         a - b,
     );
     sorted.set(segment, start);
@@ -126,7 +126,7 @@ function anchors(problem: Problem, order: ProblemOrder): number[] {
         cost[n] = problem.candFee[c]!;
       }
       count[n] = count[n]! + 1;
-      cost[n] = cost[n]! + open * problem.candUnit[c]!;
+      cost[n] = cost[n]! + open * problem.candPrice[c]!;
     }
   }
   return touched
@@ -172,7 +172,7 @@ function bestSingleNode(
     let cost = problem.candFee[c0]!;
     for (const [l, c] of choice) {
       units += problem.lines[l]!.open;
-      cost += problem.lines[l]!.open * problem.candUnit[c]!;
+      cost += problem.lines[l]!.open * problem.candPrice[c]!;
     }
     const score = { units, onTime: problem.candOnTime[c0] === 1 ? units : 0, cost };
     if (!best || better(score, best.score)) best = { score, choice };
@@ -248,11 +248,11 @@ function lineByLine(
       for (let k = problem.candStart[l]!; k < problem.candStart[l + 1]!; k++) {
         const c = sorted[k]!;
         const onTime = problem.candOnTime[c]!;
-        if (bestC >= 0 && (onTime < bestOnTime || problem.candUnit[c]! >= bestRate - 1e-12)) break;
+        if (bestC >= 0 && (onTime < bestOnTime || problem.candPrice[c]! >= bestRate - 1e-12)) break;
         const qty = Math.min(room(problem, remaining, l, c), left);
         if (qty <= 0) continue;
         const fee = opened.has(problem.candNode[c]!) ? 0 : problem.candFee[c]!;
-        const rate = problem.candUnit[c]! + fee / qty;
+        const rate = problem.candPrice[c]! + fee / qty;
         if (onTime > bestOnTime || (onTime === bestOnTime && rate < bestRate - 1e-12)) {
           bestC = c;
           bestOnTime = onTime;
@@ -279,7 +279,7 @@ function scoreTakes(problem: Problem, takes: Map<number, number>): Score {
   for (const [c, qty] of takes) {
     units += qty;
     if (problem.candOnTime[c] === 1) onTime += qty;
-    cost += qty * problem.candUnit[c]!;
+    cost += qty * problem.candPrice[c]!;
     fees.set(problem.candNode[c]!, problem.candFee[c]!);
   }
   for (const fee of fees.values()) cost += fee;
@@ -324,13 +324,13 @@ function consolidate(
         if (problem.candOnTime[d]! < problem.candOnTime[c]!) continue;
         options.push(d);
       }
-      options.sort((a, b) => problem.candUnit[a]! - problem.candUnit[b]! || a - b);
+      options.sort((a, b) => problem.candPrice[a]! - problem.candPrice[b]! || a - b);
       for (const d of options) {
         const moved = Math.min(need, room(problem, remaining, l, d));
         if (moved <= 0) continue;
         take(problem, remaining, l, d, moved);
         moves.push([l, c, d, moved]);
-        delta += moved * (problem.candUnit[d]! - problem.candUnit[c]!);
+        delta += moved * (problem.candPrice[d]! - problem.candPrice[c]!);
         need -= moved;
         if (need === 0) break;
       }

@@ -14,7 +14,10 @@
  * - Capacity: `ship_capacity_per_day` minus what is already allocated for the day (unlimited when absent).
  * - Channel buffer: the units a channel's lines take of a sku in one run never exceed that channel's
  *   availability (EVENTS.md `channel_availability`) at the start of the run.
+ * - Look-ahead (optional, lookahead.ts): each stock's reservation value for the orders still to come; a
+ *   candidate's decision cost per unit (`candPrice`) is its unit cost plus that value.
  */
+import { type Lookahead, type ReservationValues, reservationValues } from './lookahead.ts';
 import type {
   ChannelInfo,
   Day,
@@ -60,6 +63,11 @@ export interface Problem {
   /** Stock resource (sku at node) the candidate draws on. */
   candRes: Int32Array;
   candUnit: Float64Array;
+  /**
+   * What the strategies minimise per unit: `candUnit` plus the reservation value of the stock the candidate
+   * draws on (the same array as `candUnit` when there is no look-ahead). Reported costs use `candUnit`.
+   */
+  candPrice: Float64Array;
   candFee: Float64Array;
   candTransit: Int32Array;
   candOnTime: Uint8Array;
@@ -67,6 +75,8 @@ export interface Problem {
   resSku: string[];
   resNode: Int32Array;
   resStock: Float64Array;
+  /** The look-ahead's reservation values per stock resource (null without a look-ahead). */
+  reservation: ReservationValues | null;
   /** Remaining capacity of each node for the day (Infinity when unlimited). */
   nodeCap: Float64Array;
   /** Channel-buffer groups (channel × sku): units the group's lines may take; Infinity when unbuffered. */
@@ -86,6 +96,8 @@ export interface ProblemInput {
   openShipments: ReadonlyMap<string, ReadonlySet<string>>;
   /** Orders in any order; held orders and lines with nothing open are left out of the problem. */
   orders: readonly OrderInput[];
+  /** Expected demand still to come: protects scarce cheap stock for it (lookahead.ts). */
+  lookahead?: Lookahead | undefined;
 }
 
 /** FIFO priority: placement time, then arrival, then order id. */
@@ -280,16 +292,27 @@ export function buildProblem(input: ProblemInput): Problem {
     }
   }
 
+  const resources = { resSku, resNode: Int32Array.from(resNode), resStock: Float64Array.from(resStock) };
+  const columns = cands.finish();
+  const reservation = input.lookahead
+    ? reservationValues(resources, nodes, lanes, channels, input.lookahead)
+    : null;
+  let candPrice = columns.candUnit;
+  if (reservation) {
+    candPrice = Float64Array.from(columns.candUnit);
+    for (let c = 0; c < candPrice.length; c++)
+      candPrice[c] = candPrice[c]! + reservation.value[columns.candRes[c]!]!;
+  }
   return {
     day,
     nodes,
     orders,
     lines,
     candStart: Int32Array.from(candStart),
-    ...cands.finish(),
-    resSku,
-    resNode: Int32Array.from(resNode),
-    resStock: Float64Array.from(resStock),
+    ...columns,
+    candPrice,
+    ...resources,
+    reservation,
     nodeCap,
     groupKey,
     groupCap: Float64Array.from(groupCap),
