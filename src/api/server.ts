@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AllocationScheduler } from '../allocation/scheduler.ts';
-import { HttpIngestQueue } from '../ingest/http-ingest.ts';
+import { ChannelPublisher, type PublisherOptions } from '../channels/outbound/publisher.ts';
+import { type HttpIngestOptions, HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { defaultPoolSize } from '../ingest/stage-pool.ts';
 import { createScheduler, persistentHooks, type Scheduler } from '../jobs/index.ts';
 import { ledgerLag } from '../ledger/refresh.ts';
@@ -13,6 +14,7 @@ import { UserError } from '../warehouse/errors.ts';
 import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
 import { createApp } from './app.ts';
+import type { AuthThrottleOptions } from './auth-throttle.ts';
 import type { ApiContext, ApiLimits } from './context.ts';
 import { KeyRing } from './key-ring.ts';
 import { listKeys } from './keys.ts';
@@ -34,7 +36,12 @@ export interface ServerOptions {
   limits?: Partial<ApiLimits>;
   rateLimit?: Partial<RateLimitOptions>;
   sql?: Partial<SandboxLimits> & { connections?: number };
-  ingest?: { maxBatchEvents?: number; maxQueuedEvents?: number; stageWorkers?: number };
+  ingest?: Pick<
+    HttpIngestOptions,
+    'maxBatchEvents' | 'maxQueuedEvents' | 'stageWorkers' | 'stagePool' | 'maxQueueWaitMs'
+  >;
+  /** Throttling of failed authentications per client address and overall (src/api/auth-throttle.ts). */
+  authThrottle?: Partial<AuthThrottleOptions>;
   /** Reader connections for the read routes. Default 4. */
   readers?: number;
   /** How long shutdown waits for requests in flight before cutting connections. Default 10 s. */
@@ -56,6 +63,14 @@ export interface ServerOptions {
    * workflow sync, the pipeline as a safety net) on their cron schedules. On by default.
    */
   jobs?: { enabled?: boolean };
+  /**
+   * The outbound channel sync (docs/channels.md): after every pipeline run that moved the ledger, what each
+   * connected channel may sell is pushed to it. On by default (it does nothing without connections).
+   */
+  channels?: { enabled?: boolean } & Pick<
+    PublisherOptions,
+    'debounceMs' | 'tickMs' | 'backoff' | 'targets' | 'onSync'
+  >;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -95,6 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let context: ApiContext;
   let operations: AllocationScheduler | undefined;
   let scheduler: Scheduler | undefined;
+  let channels: ChannelPublisher | undefined;
   try {
     const keys = new KeyRing();
     keys.replace(await listKeys(warehouse, false));
@@ -131,6 +147,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (outcome.accepted > 0) operations?.notify();
       },
     });
+    if (options.channels?.enabled ?? true) {
+      const { enabled: _enabled, ...publisher } = options.channels ?? {};
+      channels = new ChannelPublisher(warehouse, { exclusive, logger, ...publisher });
+    }
     if (options.operations?.enabled ?? true) {
       operations = createOperationsScheduler(warehouse, {
         exclusive,
@@ -142,6 +162,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           maxLedgerEvents: options.operations?.maxLedgerEvents ?? 20_000,
         },
         onReport(report) {
+          // The ledger moved: channels may have something new to sell (or less).
+          if (report.ledger || report.allocation) channels?.notify();
           if (report.ledger || report.allocation) {
             logger.info(
               {
@@ -169,6 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       limits,
       exclusive,
       operations: operations ?? null,
+      channels: channels ?? null,
       draining: false,
     };
     if (options.jobs?.enabled ?? true) {
@@ -210,9 +233,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return renderMetrics();
   };
 
+  // The first requests should not queue behind the staging workers' start-up (seconds on a busy machine).
+  if (!(await ctx.ingest.ready(120_000)))
+    logger.warn('no staging worker has started yet; ingest answers 503 until one does');
   const { app, api } = createApp(ctx, {
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     sqlMaxRows: sqlLimits.maxRows,
+    ...(options.authThrottle ? { authThrottle: options.authThrottle } : {}),
   });
   let inFlight = 0;
   let settled: (() => void) | undefined;
@@ -255,6 +282,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Catch up with events landed while no server ran (a file ingest, a crash before the pipeline ran).
   if (operations && (await ledgerLag(warehouse)).pendingEvents > 0) operations.notify();
   scheduler?.start();
+  channels?.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -278,6 +306,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Runs in flight finish (jobs are aborted after a grace period); what is pending is caught up later.
       await scheduler?.stop();
       await operations?.stop();
+      await channels?.stop();
       await ctx.exclusive(async () => {});
       ctx.readers.close();
       await ctx.sandbox.close();

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKey, listKeys } from '../../api/keys.ts';
+import { startDemoChannels } from '../../channels/demo.ts';
+import { readBusinessClock } from '../../clock/business-clock.ts';
 import { siteDir } from '../../dashboards/build.ts';
 import { resolveSources } from '../../ingest/sources.ts';
 import { refreshLedger } from '../../ledger/refresh.ts';
@@ -36,7 +38,9 @@ export const demoCommand: Command = {
     'ingest it (idempotent: a second run lands nothing new); apply it to the ledger and allocate open orders;',
     'pin the business clock to its last event; on the first run propose a replenishment plan and open the',
     'exception queue; print the status; with --serve, build the dashboards (first run), create an admin key',
-    'named "demo" (printed once) and serve the API and dashboards until Ctrl-C.',
+    'named "demo" (printed once), start local stand-ins of its sales channels (web shop on a sandbox Shopify,',
+    'Amazon on a sandbox SP-API, eBay behind a signed webhook; the server publishes availability to them) and',
+    'serve the API and dashboards until Ctrl-C.',
     'The simulated faults include a few malformed rows on purpose: they are rejected and listed,',
     'and do not make the command fail. --fixtures lands the small hand-written data/demo set instead.',
   ].join('\n'),
@@ -85,7 +89,7 @@ export const demoCommand: Command = {
           `The ${expectedRejects} rejected rows are simulated faults, rejected on purpose: retailos rejects list\n`,
         );
       }
-      await pinBusinessClock(warehouse, io);
+      await announceBusinessClock(warehouse, io);
       io.stdout.write('Applying the events to the ledger and allocating open orders …\n');
       const pipeline = await runPipeline(warehouse, { trigger: 'demo' });
       // Replenishment's read models (supplier performance, exposure) as views, for analysts and dashboards.
@@ -112,7 +116,21 @@ export const demoCommand: Command = {
     }
     await ensureDashboards(args.values.db as string | undefined, io);
     await announceDemoKey(dbPath, io);
-    return serveCommand.run({ values: { db: args.values.db, port: args.values.port }, positionals: [] }, io);
+    // The web shop and marketplaces as local stand-ins the server publishes to (docs/channels.md).
+    const setup = await Warehouse.open(dbPath);
+    const channels = await startDemoChannels(setup).finally(() => setup.close());
+    io.stdout.write(
+      `Sales channels (local stand-ins, published to as availability changes):\n  ${channels.lines.join('\n  ')}\n` +
+        'Watch them: retailos channels status --api http://127.0.0.1:8080 --key <the demo key>\n',
+    );
+    try {
+      return await serveCommand.run(
+        { values: { db: args.values.db, port: args.values.port }, positionals: [] },
+        io,
+      );
+    } finally {
+      await channels.stop();
+    }
   },
 };
 
@@ -137,20 +155,14 @@ async function firstPlanAndQueue(warehouse: Warehouse, io: CommandIo): Promise<v
 }
 
 /**
- * The demo retailer lives in simulated time: its "now" is its last event, not today's wall clock (against
- * which every order would be overdue and every KPI window empty). Pinned once; a clock set by hand is kept.
+ * The demo retailer lives in simulated time: its "now" is its data's watermark, not today's wall clock
+ * (against which every order would be overdue and every KPI window empty). The business clock does that by
+ * itself (src/clock: the wall clock is far past the data); say which clock is in force and why.
  */
-async function pinBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<void> {
-  const row = await warehouse.one<{ clock: string; last: Date | null }>(
-    `SELECT (SELECT value FROM ledger_settings WHERE key = 'clock') AS clock,
-            (SELECT max(occurred_at) FROM event_log) AS last`,
-  );
-  if (row?.clock !== '' || !row.last) return;
-  const clock = row.last.toISOString();
-  await warehouse.run("UPDATE ledger_settings SET value = $clock WHERE key = 'clock'", { clock });
+async function announceBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<void> {
+  const clock = await readBusinessClock(warehouse);
   io.stdout.write(
-    `Business clock pinned to ${clock} (the simulation's last event); ` +
-      `to follow the wall clock: retailos settings clock ''\n`,
+    `Business clock: ${clock.at.toISOString()}, ${clock.reason} (see: retailos settings clock)\n`,
   );
 }
 
