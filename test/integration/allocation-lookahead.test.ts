@@ -128,7 +128,7 @@ describe('allocation service look-ahead', () => {
     expect(explanation.candidates.find((c) => c.nodeId === 'CHEAP')!.reservationValue).toBeCloseTo(7, 9);
     expect(explanation.candidates.find((c) => c.nodeId === 'DEAR')!.reservationValue).toBe(0);
     expect(explanation.reasons.join(' | ')).toContain(
-      'cheaper CHEAP is kept for expected demand: reservation value 7.00 per unit (7.0 units of the sku expected within 7.0 days, 1 here)',
+      'cheaper CHEAP is kept for expected demand: reservation value $7.00 per unit (7.0 units of the sku expected within 7.0 days, 1 here)',
     );
     // The cost reported is what W1's shipment costs, not the reservation value.
     expect(report.result!.stats.cost).toBe(5);

@@ -58,7 +58,7 @@ describe('look-ahead: reservation values', () => {
     expect(explanation.candidates.find((c) => c.nodeId === 'CHEAP')!.reservationValue).toBeCloseTo(8, 9);
     expect(explanation.candidates.find((c) => c.nodeId === 'DEAR')!.reservationValue).toBe(0);
     expect(explanation.reasons.join(' | ')).toContain(
-      'cheaper CHEAP is kept for expected demand: reservation value 8.00 per unit (1.0 units of the sku expected within 1.0 days, 1 here)',
+      'cheaper CHEAP is kept for expected demand: reservation value $8.00 per unit (1.0 units of the sku expected within 1.0 days, 1 here)',
     );
     // The cost reported is the real one: the reservation value weighs the decision, it is not money spent.
     expect(result.stats.cost).toBe(7);
