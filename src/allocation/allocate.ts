@@ -4,7 +4,8 @@
  * service (service.ts) loads the input and lands the decisions as events.
  *
  * Objective, lexicographic: (1) scarce stock to lines in placement order, (2) as many units within their
- * promise as possible, (3) the least fulfilment cost. See docs/allocation.md.
+ * promise as possible, (3) the least fulfilment cost — plus, with a look-ahead, the reservation value of the
+ * stock used (lookahead.ts). See docs/allocation.md.
  */
 import { AutoStrategy } from './auto.ts';
 import { toDay } from './days.ts';
@@ -52,6 +53,7 @@ export async function allocate(
     capacityUsed: capacityUsed(state.claims, day),
     openShipments: openShipments(state.claims, nodes),
     orders: state.orders,
+    lookahead: input.lookahead,
   });
   const outcome = await strategy.solve(problem);
   const broken = violations(problem, outcome.plan);

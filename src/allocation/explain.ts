@@ -68,6 +68,7 @@ export function explainPlan(
         onTime: problem.candOnTime[c] === 1,
         availableUnits: room(problem, start, l, c),
         capacityLeft: Number.isFinite(cap) ? cap : null,
+        reservationValue: problem.reservation?.value[problem.candRes[c]!] ?? 0,
       };
     };
     const chosenCands: number[] = [];
@@ -208,11 +209,21 @@ function whyNotBest(
   if (plan[best]! === 0 && after.cap[problem.candNode[best]!]! <= 0) {
     return `cheaper ${bestNode} is at its ship capacity for the day`;
   }
+  const kept = reservationReason(problem, best);
+  if (kept && plan[best]! === 0) return `cheaper ${bestNode} ${kept}`;
   const others = countLinesAt(problem, plan, l, problem.candNode[c]!) - 1;
   if (others > 0) {
     return `ships with ${others} other line${others === 1 ? '' : 's'} of the order from there: one shipment instead of also paying ${money(problem.candFee[best]!)} at ${bestNode}`;
   }
   return `cheaper ${bestNode} was left to other orders for a lower total cost of the batch`;
+}
+
+/** Why a candidate's stock is held back for later orders (null when the look-ahead gives it no value). */
+function reservationReason(problem: Problem, c: number): string | null {
+  const reservation = problem.reservation;
+  const r = problem.candRes[c]!;
+  if (!reservation || reservation.value[r]! <= 0) return null;
+  return `is kept for expected demand: reservation value ${money(reservation.value[r]!)} per unit (${reservation.demand[r]!.toFixed(1)} units of the sku expected within ${reservation.horizon[r]!.toFixed(1)} days, ${problem.resStock[r]} here)`;
 }
 
 function countLinesAt(problem: Problem, plan: Plan, l: number, node: number): number {

@@ -166,9 +166,9 @@ export function fifoFlow(problem: Problem): FifoFlow {
     order.sort(
       (a, b) =>
         problem.candOnTime[b]! - problem.candOnTime[a]! ||
-        problem.candUnit[a]! +
+        problem.candPrice[a]! +
           problem.candFee[a]! / need -
-          (problem.candUnit[b]! + problem.candFee[b]! / need) ||
+          (problem.candPrice[b]! + problem.candFee[b]! / need) ||
         a - b,
     );
     for (const c of order) {

@@ -72,7 +72,7 @@ export function sortedCandidates(problem: Problem): Int32Array {
     segment.sort(
       (a, b) =>
         problem.candOnTime[b]! - problem.candOnTime[a]! ||
-        problem.candUnit[a]! - problem.candUnit[b]! ||
+        problem.candPrice[a]! - problem.candPrice[b]! ||
         a - b,
     );
     sorted.set(segment, start);
@@ -114,19 +114,21 @@ export function allocateOrder(problem: Problem, remaining: Remaining, plan: Plan
 
 /** Nodes that are candidates for the most of the order's lines (at least two), cheapest first. */
 function anchors(problem: Problem, order: ProblemOrder): number[] {
-  const count = new Int32Array(problem.nodes.length);
-  const cost = new Float64Array(problem.nodes.length);
+  scratch.begin(problem.nodes.length);
+  const { count, value: cost } = scratch;
   const touched: number[] = [];
   for (const l of order.lines) {
     const open = problem.lines[l]!.open;
     for (let c = problem.candStart[l]!; c < problem.candStart[l + 1]!; c++) {
       const n = problem.candNode[c]!;
-      if (count[n] === 0) {
+      if (!scratch.has(n)) {
+        scratch.mark(n);
         touched.push(n);
+        count[n] = 0;
         cost[n] = problem.candFee[c]!;
       }
       count[n] = count[n]! + 1;
-      cost[n] = cost[n]! + open * problem.candUnit[c]!;
+      cost[n] = cost[n]! + open * problem.candPrice[c]!;
     }
   }
   return touched
@@ -135,10 +137,57 @@ function anchors(problem: Problem, order: ProblemOrder): number[] {
     .slice(0, ANCHORS);
 }
 
-function candLine(problem: Problem, order: ProblemOrder, c: number): number {
-  for (const l of order.lines) if (c >= problem.candStart[l]! && c < problem.candStart[l + 1]!) return l;
-  throw new Error(`candidate ${c} is not in order ${order.index}`);
+const lineCache = new WeakMap<Problem, Int32Array>();
+
+/** The line of every candidate (cached per problem). */
+function candLines(problem: Problem): Int32Array {
+  let lines = lineCache.get(problem);
+  if (!lines) {
+    lines = new Int32Array(problem.candNode.length);
+    for (let l = 0; l < problem.lines.length; l++)
+      lines.fill(l, problem.candStart[l]!, problem.candStart[l + 1]!);
+    lineCache.set(problem, lines);
+  }
+  return lines;
 }
+
+function candLine(problem: Problem, _order: ProblemOrder, c: number): number {
+  return candLines(problem)[c]!;
+}
+
+/**
+ * Per-node scratch arrays reused across orders (allocating them per order is most of the greedy's garbage).
+ * `stamp` marks which entries belong to the current use.
+ */
+class NodeScratch {
+  stamp = new Int32Array(0);
+  count = new Int32Array(0);
+  value = new Float64Array(0);
+  index = new Int32Array(0);
+  current = 0;
+
+  /** Starts a use over `size` nodes: every entry reads as unset. */
+  begin(size: number): void {
+    if (this.stamp.length < size) {
+      this.stamp = new Int32Array(size);
+      this.count = new Int32Array(size);
+      this.value = new Float64Array(size);
+      this.index = new Int32Array(size);
+      this.current = 0;
+    }
+    this.current++;
+  }
+
+  has(n: number): boolean {
+    return this.stamp[n] === this.current;
+  }
+
+  mark(n: number): void {
+    this.stamp[n] = this.current;
+  }
+}
+
+const scratch = new NodeScratch();
 
 function give(problem: Problem, remaining: Remaining, l: number, c: number, qty: number): void {
   take(problem, remaining, l, c, -qty);
@@ -152,27 +201,36 @@ function bestSingleNode(
 ): { score: Score; choice: [number, number][] } | null {
   const first = order.lines[0]!;
   let best: { score: Score; choice: [number, number][] } | null = null;
-  // Candidate of each other line by node.
-  const byNode = order.lines.slice(1).map((l) => {
-    const index = new Int32Array(problem.nodes.length).fill(-1);
-    for (let c = problem.candStart[l]!; c < problem.candStart[l + 1]!; c++) index[problem.candNode[c]!] = c;
-    return index;
-  });
+  // Nodes that are a candidate of every other line: count[n] = how many of lines 1..k have n.
+  const others = order.lines.length - 1;
+  if (others > 0) {
+    scratch.begin(problem.nodes.length);
+    const { count } = scratch;
+    for (let k = 1; k <= others; k++) {
+      const l = order.lines[k]!;
+      for (let c = problem.candStart[l]!; c < problem.candStart[l + 1]!; c++) {
+        const n = problem.candNode[c]!;
+        if (k === 1) {
+          scratch.mark(n);
+          count[n] = 1;
+        } else if (scratch.has(n) && count[n] === k - 1) count[n] = k;
+      }
+    }
+  }
   for (let c0 = problem.candStart[first]!; c0 < problem.candStart[first + 1]!; c0++) {
     const node = problem.candNode[c0]!;
+    if (others > 0 && !(scratch.has(node) && scratch.count[node] === others)) continue;
     const choice: [number, number][] = [[first, c0]];
-    for (let k = 1; k < order.lines.length; k++) {
-      const c = byNode[k - 1]![node]!;
-      if (c < 0) break;
-      choice.push([order.lines[k]!, c]);
+    for (let k = 1; k <= others; k++) {
+      const l = order.lines[k]!;
+      choice.push([l, findCandidate(problem, l, node)]);
     }
-    if (choice.length !== order.lines.length) continue;
     if (!fits(problem, remaining, choice)) continue;
     let units = 0;
     let cost = problem.candFee[c0]!;
     for (const [l, c] of choice) {
       units += problem.lines[l]!.open;
-      cost += problem.lines[l]!.open * problem.candUnit[c]!;
+      cost += problem.lines[l]!.open * problem.candPrice[c]!;
     }
     const score = { units, onTime: problem.candOnTime[c0] === 1 ? units : 0, cost };
     if (!best || better(score, best.score)) best = { score, choice };
@@ -248,11 +306,11 @@ function lineByLine(
       for (let k = problem.candStart[l]!; k < problem.candStart[l + 1]!; k++) {
         const c = sorted[k]!;
         const onTime = problem.candOnTime[c]!;
-        if (bestC >= 0 && (onTime < bestOnTime || problem.candUnit[c]! >= bestRate - 1e-12)) break;
+        if (bestC >= 0 && (onTime < bestOnTime || problem.candPrice[c]! >= bestRate - 1e-12)) break;
         const qty = Math.min(room(problem, remaining, l, c), left);
         if (qty <= 0) continue;
         const fee = opened.has(problem.candNode[c]!) ? 0 : problem.candFee[c]!;
-        const rate = problem.candUnit[c]! + fee / qty;
+        const rate = problem.candPrice[c]! + fee / qty;
         if (onTime > bestOnTime || (onTime === bestOnTime && rate < bestRate - 1e-12)) {
           bestC = c;
           bestOnTime = onTime;
@@ -279,7 +337,7 @@ function scoreTakes(problem: Problem, takes: Map<number, number>): Score {
   for (const [c, qty] of takes) {
     units += qty;
     if (problem.candOnTime[c] === 1) onTime += qty;
-    cost += qty * problem.candUnit[c]!;
+    cost += qty * problem.candPrice[c]!;
     fees.set(problem.candNode[c]!, problem.candFee[c]!);
   }
   for (const fee of fees.values()) cost += fee;
@@ -298,10 +356,10 @@ function consolidate(
   opened: Set<number>,
 ): void {
   const nodes = [...opened];
-  const feeOf = (node: number) => {
-    for (const [c] of takes) if (problem.candNode[c] === node) return problem.candFee[c]!;
-    return 0;
-  };
+  // An order pays one fee per node: the same on every candidate of the order there.
+  const fees = new Map<number, number>();
+  for (const [c] of takes) fees.set(problem.candNode[c]!, problem.candFee[c]!);
+  const feeOf = (node: number) => fees.get(node) ?? 0;
   nodes.sort((a, b) => feeOf(b) - feeOf(a));
   for (const drop of nodes) {
     if (!opened.has(drop) || opened.size < 2) continue;
@@ -324,13 +382,13 @@ function consolidate(
         if (problem.candOnTime[d]! < problem.candOnTime[c]!) continue;
         options.push(d);
       }
-      options.sort((a, b) => problem.candUnit[a]! - problem.candUnit[b]! || a - b);
+      options.sort((a, b) => problem.candPrice[a]! - problem.candPrice[b]! || a - b);
       for (const d of options) {
         const moved = Math.min(need, room(problem, remaining, l, d));
         if (moved <= 0) continue;
         take(problem, remaining, l, d, moved);
         moves.push([l, c, d, moved]);
-        delta += moved * (problem.candUnit[d]! - problem.candUnit[c]!);
+        delta += moved * (problem.candPrice[d]! - problem.candPrice[c]!);
         need -= moved;
         if (need === 0) break;
       }

@@ -54,7 +54,7 @@ export function improvePlan(
         takes.push([c, l, qty]);
         got += qty;
         if (problem.candOnTime[c] === 1) onTime += qty;
-        cost += qty * problem.candUnit[c]!;
+        cost += qty * problem.candPrice[c]!;
         fees.set(problem.candNode[c]!, problem.candFee[c]!);
       }
       units.push(got);
@@ -169,12 +169,12 @@ function blockingOrders(
     let onTime = 1;
     for (let c = problem.candStart[l]!; c < problem.candStart[l + 1]!; c++) {
       if (plan[c]! <= 0) continue;
-      worstUnit = Math.max(worstUnit, problem.candUnit[c]! + Math.max(problem.candFee[c]!, 0));
+      worstUnit = Math.max(worstUnit, problem.candPrice[c]! + Math.max(problem.candFee[c]!, 0));
       onTime = Math.min(onTime, problem.candOnTime[c]!);
     }
     for (let c = problem.candStart[l]!; c < problem.candStart[l + 1]!; c++) {
       if (plan[c]! > 0 || problem.candOnTime[c]! < onTime) continue;
-      const rate = problem.candUnit[c]! + (nodes.has(problem.candNode[c]!) ? 0 : problem.candFee[c]!);
+      const rate = problem.candPrice[c]! + (nodes.has(problem.candNode[c]!) ? 0 : problem.candFee[c]!);
       if (rate >= worstUnit - 1e-9) continue;
       if (room(problem, remaining, l, c) >= problem.lines[l]!.open) continue;
       const holders =

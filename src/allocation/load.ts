@@ -6,6 +6,7 @@
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { toDay } from './days.ts';
 import type { HoldSource } from './holds.ts';
+import { type LookaheadOptions, loadLookahead } from './lookahead-source.ts';
 import type { PositionSource } from './positions.ts';
 import { allocationSql } from './sql.ts';
 import type {
@@ -133,11 +134,20 @@ export async function loadItems(warehouse: Warehouse): Promise<ItemInfo[]> {
   }));
 }
 
-/** Everything a run needs, read at `asOf`. */
+/** The skus of lines with units still to allocate (those the look-ahead prices). */
+function openSkus(orders: readonly OrderInput[]): string[] {
+  const skus = new Set<string>();
+  for (const order of orders)
+    for (const line of order.lines) if (line.open > 0 && !order.onHold) skus.add(line.sku);
+  return [...skus].sort();
+}
+
+/** Everything a run needs, read at `asOf` (the look-ahead too unless `lookahead` is false). */
 export async function loadAllocationInput(
   warehouse: Warehouse,
   asOf: string,
   sources: { positions: PositionSource; holds: HoldSource },
+  lookahead: LookaheadOptions | false = false,
 ): Promise<AllocationInput> {
   const day = toDay(asOf);
   await stageClaimsAndLines(warehouse, asOf);
@@ -155,5 +165,7 @@ export async function loadAllocationInput(
     positions: await sources.positions.read(warehouse, [...skus].sort()),
     claims,
     orders,
+    lookahead:
+      lookahead === false ? undefined : await loadLookahead(warehouse, asOf, openSkus(orders), lookahead),
   };
 }

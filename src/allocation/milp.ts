@@ -268,7 +268,7 @@ export async function solveBatch(
   const colCost = new Float64Array(numCols);
   const colUpper = new Float64Array(numCols);
   keep.forEach((j, x) => {
-    colCost[x] = problem.candUnit[cols[j]!]!;
+    colCost[x] = problem.candPrice[cols[j]!]!;
     colUpper[x] = ub[j]!;
   });
   yFee.forEach((fee, k) => {

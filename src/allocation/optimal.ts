@@ -206,7 +206,7 @@ export function keepCandidates(
   maxCandidates: number,
 ): number[][] {
   const kept: number[][] = problem.lines.map(() => []);
-  const score = (c: number, u: number) => problem.candUnit[c]! * u + problem.candFee[c]!;
+  const score = (c: number, u: number) => problem.candPrice[c]! * u + problem.candFee[c]!;
   for (const order of problem.orders) {
     const lines = order.lines.filter((l) => units[l]! > 0);
     if (lines.length === 0) continue;
@@ -221,7 +221,7 @@ export function keepCandidates(
         const entry = nodeScore.get(n) ?? { lines: 0, onTime: 0, cost: problem.candFee[c]! };
         entry.lines++;
         entry.onTime += problem.candOnTime[c]!;
-        entry.cost += problem.candUnit[c]! * u;
+        entry.cost += problem.candPrice[c]! * u;
         nodeScore.set(n, entry);
       }
     }
@@ -345,8 +345,8 @@ function settleWithoutSolver(
     let withFee = Number.POSITIVE_INFINITY;
     for (const c of kept[l]!) {
       if (problem.candOnTime[c] !== 1) continue;
-      unit = Math.min(unit, problem.candUnit[c]!);
-      withFee = Math.min(withFee, problem.candFee[c]! + u * problem.candUnit[c]!);
+      unit = Math.min(unit, problem.candPrice[c]!);
+      withFee = Math.min(withFee, problem.candFee[c]! + u * problem.candPrice[c]!);
       const n = problem.candNode[c]!;
       const entry = byNode.get(n) ?? {
         cost: problem.candFee[c]!,
@@ -354,7 +354,7 @@ function settleWithoutSolver(
         cands: [],
         ok: true,
       };
-      entry.cost += u * problem.candUnit[c]!;
+      entry.cost += u * problem.candPrice[c]!;
       entry.cands.push(c);
       if (problem.resStock[problem.candRes[c]!]! < u) entry.ok = false;
       byNode.set(n, entry);

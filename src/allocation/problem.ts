@@ -14,7 +14,10 @@
  * - Capacity: `ship_capacity_per_day` minus what is already allocated for the day (unlimited when absent).
  * - Channel buffer: the units a channel's lines take of a sku in one run never exceed that channel's
  *   availability (EVENTS.md `channel_availability`) at the start of the run.
+ * - Look-ahead (optional, lookahead.ts): each stock's reservation value for the orders still to come; a
+ *   candidate's decision cost per unit (`candPrice`) is its unit cost plus that value.
  */
+import { type Lookahead, type ReservationValues, reservationValues } from './lookahead.ts';
 import type {
   ChannelInfo,
   Day,
@@ -60,6 +63,11 @@ export interface Problem {
   /** Stock resource (sku at node) the candidate draws on. */
   candRes: Int32Array;
   candUnit: Float64Array;
+  /**
+   * What the strategies minimise per unit: `candUnit` plus the reservation value of the stock the candidate
+   * draws on (the same array as `candUnit` when there is no look-ahead). Reported costs use `candUnit`.
+   */
+  candPrice: Float64Array;
   candFee: Float64Array;
   candTransit: Int32Array;
   candOnTime: Uint8Array;
@@ -67,6 +75,8 @@ export interface Problem {
   resSku: string[];
   resNode: Int32Array;
   resStock: Float64Array;
+  /** The look-ahead's reservation values per stock resource (null without a look-ahead). */
+  reservation: ReservationValues | null;
   /** Remaining capacity of each node for the day (Infinity when unlimited). */
   nodeCap: Float64Array;
   /** Channel-buffer groups (channel × sku): units the group's lines may take; Infinity when unbuffered. */
@@ -86,6 +96,8 @@ export interface ProblemInput {
   openShipments: ReadonlyMap<string, ReadonlySet<string>>;
   /** Orders in any order; held orders and lines with nothing open are left out of the problem. */
   orders: readonly OrderInput[];
+  /** Expected demand still to come: protects scarce cheap stock for it (lookahead.ts). */
+  lookahead?: Lookahead | undefined;
 }
 
 /** FIFO priority: placement time, then arrival, then order id. */
@@ -97,9 +109,31 @@ export function compareOrders(a: OrderInput, b: OrderInput): number {
   return a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
 }
 
+/** The nodes holding a sku (ascending) and their stock resources. */
+interface SkuStock {
+  nodes: Int32Array;
+  res: Int32Array;
+}
+
+/** Orders in FIFO priority (`compareOrders`), parsing each placement time once. */
+function sortByPriority(orders: readonly OrderInput[]): OrderInput[] {
+  const time = new Map(orders.map((order) => [order, Date.parse(order.placedAt)]));
+  return [...orders].sort((a, b) => {
+    const ta = time.get(a)!;
+    const tb = time.get(b)!;
+    if (ta !== tb) return ta - tb;
+    if (a.placedSeq !== b.placedSeq) return a.placedSeq - b.placedSeq;
+    return a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0;
+  });
+}
+
 interface Route {
   /** lane index per node index, −1 when not eligible (static reasons). */
   laneOf: Int32Array;
+  /** Per node over its lane: cost per unit (lane + pick), shipment fee, transit days. */
+  unit: Float64Array;
+  fee: Float64Array;
+  transit: Int32Array;
   eligible: number;
   excluded: Partial<Record<ExclusionReason, number>>;
 }
@@ -112,38 +146,49 @@ export function buildProblem(input: ProblemInput): Problem {
   const laneList = [...input.lanes];
   const laneIndex = new Map(laneList.map((lane, index) => [lane, index]));
 
-  // Stock resources: sku → node index → resource index.
+  // Stock resources. Per sku, in node order (so candidates, and every tie-break after them, do not depend on
+  // the input's row order): every node's availability (buffers read it, negative included) and the
+  // resources — the nodes with units available.
   const resSku: string[] = [];
   const resNode: number[] = [];
   const resStock: number[] = [];
-  const stockOf = new Map<string, Map<number, number>>();
-  const availableAt = new Map<string, Map<number, number>>();
   // Only the skus some open line asks for.
   const wanted = new Set<string>();
   for (const order of input.orders) for (const line of order.lines) if (line.open > 0) wanted.add(line.sku);
-  for (const position of input.positions) {
+  const rowsOf = new Map<string, number[]>();
+  for (let p = 0; p < input.positions.length; p++) {
+    const position = input.positions[p]!;
     if (!wanted.has(position.sku)) continue;
-    const node = nodeIndex.get(position.nodeId);
-    if (node === undefined) continue;
-    const available = position.sellable - position.reserved;
-    let bySku = availableAt.get(position.sku);
-    if (!bySku) {
-      bySku = new Map();
-      availableAt.set(position.sku, bySku);
+    let rows = rowsOf.get(position.sku);
+    if (!rows) {
+      rows = [];
+      rowsOf.set(position.sku, rows);
     }
-    bySku.set(node, (bySku.get(node) ?? 0) + available);
+    rows.push(p);
   }
-  for (const [sku, byNode] of availableAt) {
-    const resources = new Map<number, number>();
-    // Node order, so candidates (and every tie-break after them) do not depend on the input's row order.
-    for (const [node, available] of [...byNode].sort((a, b) => a[0] - b[0])) {
-      if (available <= 0) continue;
-      resources.set(node, resSku.length);
+  const availableAt = new Map<string, Map<number, number>>();
+  const stockOf = new Map<string, SkuStock>();
+  for (const [sku, rows] of rowsOf) {
+    const byNode = new Map<number, number>();
+    for (const p of rows) {
+      const position = input.positions[p]!;
+      const node = nodeIndex.get(position.nodeId);
+      if (node === undefined) continue;
+      byNode.set(node, (byNode.get(node) ?? 0) + position.sellable - position.reserved);
+    }
+    availableAt.set(sku, byNode);
+    const entries = [...byNode].filter(([, available]) => available > 0).sort((a, b) => a[0] - b[0]);
+    if (entries.length === 0) continue;
+    const skuNodes = new Int32Array(entries.length);
+    const skuRes = new Int32Array(entries.length);
+    entries.forEach(([node, available], k) => {
+      skuNodes[k] = node;
+      skuRes[k] = resSku.length;
       resSku.push(sku);
       resNode.push(node);
       resStock.push(available);
-    }
-    if (resources.size > 0) stockOf.set(sku, resources);
+    });
+    stockOf.set(sku, { nodes: skuNodes, res: skuRes });
   }
 
   const nodeCap = new Float64Array(nodes.length);
@@ -163,6 +208,9 @@ export function buildProblem(input: ProblemInput): Problem {
     const channel = channels.get(channelId);
     const allowed = channel?.nodeIds ? new Set(channel.nodeIds) : null;
     const laneOf = new Int32Array(nodes.length).fill(-1);
+    const unit = new Float64Array(nodes.length);
+    const fee = new Float64Array(nodes.length);
+    const transit = new Int32Array(nodes.length);
     const excluded: Partial<Record<ExclusionReason, number>> = {};
     let eligible = 0;
     nodes.forEach((node, index) => {
@@ -176,9 +224,12 @@ export function buildProblem(input: ProblemInput): Problem {
         return;
       }
       laneOf[index] = laneIndex.get(lane!)!;
+      unit[index] = lane!.costPerUnit + node.pickCost;
+      fee[index] = lane!.costPerOrder;
+      transit[index] = lane!.transitDays;
       eligible++;
     });
-    route = { laneOf, eligible, excluded };
+    route = { laneOf, unit, fee, transit, eligible, excluded };
     routes.set(key, route);
     return route;
   };
@@ -213,11 +264,16 @@ export function buildProblem(input: ProblemInput): Problem {
     return index;
   };
 
-  const sorted = [...input.orders].filter((order) => !order.onHold).sort(compareOrders);
+  const sorted = sortByPriority(input.orders.filter((order) => !order.onHold));
   const orders: ProblemOrder[] = [];
   const lines: ProblemLine[] = [];
   const candStart: number[] = [0];
-  const cands = new CandidateBuffer();
+  // At most one candidate per node holding the line's sku: sized once, never grown (millions at scale).
+  let most = 0;
+  for (const order of sorted) {
+    for (const line of order.lines) if (line.open > 0) most += stockOf.get(line.sku)?.nodes.length ?? 0;
+  }
+  const cands = new CandidateBuffer(Math.max(most, 16));
   const day = input.day;
 
   for (const order of sorted) {
@@ -236,7 +292,8 @@ export function buildProblem(input: ProblemInput): Problem {
         const usable = node !== undefined && nodes[node]!.canPickup;
         excluded.not_pickup_node = nodes.length - (usable ? 1 : 0);
         if (usable) {
-          const res = stock?.get(node);
+          const at = stock ? stock.nodes.indexOf(node) : -1;
+          const res = at < 0 ? undefined : stock!.res[at]!;
           if (res === undefined) excluded.no_stock = 1;
           else if (nodeCap[node]! <= 0) excluded.no_capacity = 1;
           else {
@@ -250,22 +307,23 @@ export function buildProblem(input: ProblemInput): Problem {
         let withStock = 0;
         let full = 0;
         if (stock) {
-          for (const [node, res] of stock) {
-            const lane = route.laneOf[node]!;
-            if (lane < 0) continue;
+          const { laneOf, unit, fee, transit } = route;
+          for (let k = 0; k < stock.nodes.length; k++) {
+            const node = stock.nodes[k]!;
+            if (laneOf[node]! < 0) continue;
             withStock++;
             if (nodeCap[node]! <= 0) {
               full++;
               continue;
             }
-            const info = laneList[lane]!;
+            const days = transit[node]!;
             cands.push(
               node,
-              res,
-              info.costPerUnit + nodes[node]!.pickCost,
-              paid?.has(nodes[node]!.nodeId) ? 0 : info.costPerOrder,
-              info.transitDays,
-              onTime(info.transitDays),
+              stock.res[k]!,
+              unit[node]!,
+              paid?.has(nodes[node]!.nodeId) ? 0 : fee[node]!,
+              days,
+              onTime(days),
             );
           }
         }
@@ -280,34 +338,53 @@ export function buildProblem(input: ProblemInput): Problem {
     }
   }
 
+  const resources = { resSku, resNode: Int32Array.from(resNode), resStock: Float64Array.from(resStock) };
+  const columns = cands.finish();
+  const reservation = input.lookahead
+    ? reservationValues(resources, nodes, lanes, channels, input.lookahead)
+    : null;
+  let candPrice = columns.candUnit;
+  if (reservation) {
+    candPrice = Float64Array.from(columns.candUnit);
+    for (let c = 0; c < candPrice.length; c++)
+      candPrice[c] = candPrice[c]! + reservation.value[columns.candRes[c]!]!;
+  }
   return {
     day,
     nodes,
     orders,
     lines,
     candStart: Int32Array.from(candStart),
-    ...cands.finish(),
-    resSku,
-    resNode: Int32Array.from(resNode),
-    resStock: Float64Array.from(resStock),
+    ...columns,
+    candPrice,
+    ...resources,
+    reservation,
     nodeCap,
     groupKey,
     groupCap: Float64Array.from(groupCap),
   };
 }
 
-/** Candidate columns in typed arrays that grow by doubling (millions of candidates at scale). */
+/** Candidate columns in typed arrays, sized up front (millions of candidates at scale). */
 class CandidateBuffer {
   length = 0;
-  private node = new Int32Array(1024);
-  private res = new Int32Array(1024);
-  private unit = new Float64Array(1024);
-  private fee = new Float64Array(1024);
-  private transit = new Int32Array(1024);
-  private onTime = new Uint8Array(1024);
+  private readonly node: Int32Array;
+  private readonly res: Int32Array;
+  private readonly unit: Float64Array;
+  private readonly fee: Float64Array;
+  private readonly transit: Int32Array;
+  private readonly onTime: Uint8Array;
+
+  constructor(capacity: number) {
+    this.node = new Int32Array(capacity);
+    this.res = new Int32Array(capacity);
+    this.unit = new Float64Array(capacity);
+    this.fee = new Float64Array(capacity);
+    this.transit = new Int32Array(capacity);
+    this.onTime = new Uint8Array(capacity);
+  }
 
   push(node: number, res: number, unit: number, fee: number, transit: number, onTime: boolean): void {
-    if (this.length === this.node.length) this.grow();
     const i = this.length++;
     this.node[i] = node;
     this.res[i] = res;
@@ -317,30 +394,16 @@ class CandidateBuffer {
     this.onTime[i] = onTime ? 1 : 0;
   }
 
-  private grow(): void {
-    const size = this.node.length * 2;
-    const widen = <T extends Int32Array | Float64Array | Uint8Array>(array: T, make: (n: number) => T): T => {
-      const next = make(size);
-      next.set(array);
-      return next;
-    };
-    this.node = widen(this.node, (n) => new Int32Array(n));
-    this.res = widen(this.res, (n) => new Int32Array(n));
-    this.unit = widen(this.unit, (n) => new Float64Array(n));
-    this.fee = widen(this.fee, (n) => new Float64Array(n));
-    this.transit = widen(this.transit, (n) => new Int32Array(n));
-    this.onTime = widen(this.onTime, (n) => new Uint8Array(n));
-  }
-
+  /** The filled part (views, not copies). */
   finish() {
     const n = this.length;
     return {
-      candNode: this.node.slice(0, n),
-      candRes: this.res.slice(0, n),
-      candUnit: this.unit.slice(0, n),
-      candFee: this.fee.slice(0, n),
-      candTransit: this.transit.slice(0, n),
-      candOnTime: this.onTime.slice(0, n),
+      candNode: this.node.subarray(0, n),
+      candRes: this.res.subarray(0, n),
+      candUnit: this.unit.subarray(0, n),
+      candFee: this.fee.subarray(0, n),
+      candTransit: this.transit.subarray(0, n),
+      candOnTime: this.onTime.subarray(0, n),
     };
   }
 }

@@ -21,6 +21,7 @@ import { type AllocationEvent, decisionEvents } from './events.ts';
 import { substitutionException } from './exceptions.ts';
 import { type HoldSource, RelationHolds } from './holds.ts';
 import { defaultAsOf, loadAllocationInput, loadItems } from './load.ts';
+import type { LookaheadOptions } from './lookahead-source.ts';
 import { defaultPositions, type PositionSource } from './positions.ts';
 import { allocationSql } from './sql.ts';
 import { recordExplanations, recordOffers, recordRun, resolveExceptions, upsertExceptions } from './store.ts';
@@ -46,6 +47,11 @@ export interface RunOptions {
   /** Substitution policy, or false to skip the search. */
   substitution?: SubstitutionPolicy | false | undefined;
   explainCandidates?: number | undefined;
+  /**
+   * The look-ahead (docs/allocation.md): its settings, or false for a myopic run. Default: on, with the
+   * defaults — it stays off by itself on a warehouse with under a week of orders and no forecasts.
+   */
+  lookahead?: LookaheadOptions | false | undefined;
 }
 
 export interface LandingSummary {
@@ -114,10 +120,12 @@ async function runOnce(warehouse: Warehouse, options: RunOptions): Promise<RunRe
     substitutions: [],
   };
   if (asOf === null) return report;
-  const input = await loadAllocationInput(warehouse, asOf, {
-    positions,
-    holds: options.holds ?? new RelationHolds(),
-  });
+  const input = await loadAllocationInput(
+    warehouse,
+    asOf,
+    { positions, holds: options.holds ?? new RelationHolds() },
+    options.lookahead ?? {},
+  );
   const result = await allocate(input, {
     strategy: options.strategy,
     explainCandidates: options.explainCandidates,

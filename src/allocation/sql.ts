@@ -20,7 +20,11 @@ export type AllocationQuery =
   | 'held_orders'
   | 'order_allocation'
   | 'order_explanations'
-  | 'order_exceptions';
+  | 'order_exceptions'
+  | 'demand_history'
+  | 'demand_window'
+  | 'demand_forecasts'
+  | 'next_inbound';
 
 const cache = new Map<AllocationQuery, string>();
 

@@ -3,6 +3,7 @@
  * reservations) and what it decides (allocations, releases, explanations, exceptions). Plain data, no
  * warehouse: the core in this folder is pure and the adapter (`load.ts`, `service.ts`) fills these in.
  */
+import type { Lookahead } from './lookahead.ts';
 
 /** Whole days since 1970-01-01 (UTC). */
 export type Day = number;
@@ -111,6 +112,8 @@ export interface AllocationInput {
   claims: readonly ClaimInfo[];
   /** Orders with an open line or a live reservation, with every line not cancelled. */
   orders: readonly OrderInput[];
+  /** Expected demand still to come (lookahead.ts): protects scarce cheap stock for it. None: myopic. */
+  lookahead?: Lookahead | undefined;
 }
 
 /** Why a node was not a candidate for a line. */
@@ -137,6 +140,11 @@ export interface CandidateView {
   /** Units this node could give the line when the run started (stock, capacity, buffer). */
   availableUnits: number;
   capacityLeft: number | null;
+  /**
+   * The look-ahead's value of a unit of this node's stock for the orders still to come (0 without a
+   * look-ahead or when the stock is not scarce): the allocator weighs it as a cost on top of `unitCost`.
+   */
+  reservationValue: number;
 }
 
 export interface Allocation {
