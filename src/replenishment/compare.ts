@@ -4,6 +4,7 @@
  * a target fill rate, and the average inventory held there is compared.
  */
 import fs from 'node:fs';
+import { type BaselineSettings, DEFAULT_BASELINE } from './policy/baseline.ts';
 import { abcClasses, xyzClass } from './policy/classify.ts';
 import { type PolicyConfig, parsePolicyConfig, serviceLevel } from './policy/config.ts';
 import { mean, std } from './policy/stats.ts';
@@ -27,6 +28,9 @@ export interface CompareOptions {
   targets: number[];
   /** Past POs the policy's lead-time estimate is made from. */
   pastOrders: number;
+  /** The policy's demand estimate: the seasonal baseline (default) or the flat window mean. */
+  baseline: 'seasonal' | 'flat';
+  baselineSettings: BaselineSettings;
 }
 
 export const DEFAULT_COMPARE: CompareOptions = {
@@ -38,6 +42,8 @@ export const DEFAULT_COMPARE: CompareOptions = {
   cycleDays: 7,
   targets: [0.95, 0.97, 0.98],
   pastOrders: 30,
+  baseline: 'seasonal',
+  baselineSettings: DEFAULT_BASELINE,
 };
 
 export interface Run {
@@ -204,6 +210,8 @@ export function compareRules(
         serviceLevel: level(i),
         leadTimeDays: leadEstimate.mean,
         leadTimeStdDays: leadEstimate.std,
+        baseline: o.baseline,
+        baselineSettings: o.baselineSettings,
       }),
     );
 

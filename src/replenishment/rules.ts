@@ -1,5 +1,6 @@
+import { type BaselineSettings, DEFAULT_BASELINE } from './policy/baseline.ts';
 import type { PolicyConfig } from './policy/config.ts';
-import { demandFromHistory, stdOverPeriod } from './policy/demand.ts';
+import { demandFromBaseline, demandFromHistory, stdOverPeriod } from './policy/demand.ts';
 import { computeLevels, orderQuantity, roundOrderQty } from './policy/levels.ts';
 import type { ReorderRule } from './simulate.ts';
 
@@ -26,7 +27,9 @@ export function staticReorderRule(params: {
 /**
  * retailos' policy in a replay: every `reviewPeriodDays` (levels recomputed weekly from the last
  * `baselineDays` of demand known at the review — no model in the replay) it orders up to S when the
- * position is below s. Lead time: the supplier model's mean and std.
+ * position is below s. Demand: the seasonal baseline the plan falls back to without a model
+ * (policy/baseline.ts; `baseline: 'flat'` is the plain mean and std of the window, as before). Lead time:
+ * the supplier model's mean and std.
  */
 export function policyRule(params: {
   config: PolicyConfig;
@@ -37,6 +40,8 @@ export function policyRule(params: {
   moq?: number;
   /** Days between recomputing the levels (demand re-estimated). */
   refreshDays?: number;
+  baseline?: 'seasonal' | 'flat';
+  baselineSettings?: BaselineSettings;
 }): ReorderRule {
   const { config } = params;
   const refresh = params.refreshDays ?? 7;
@@ -47,7 +52,14 @@ export function policyRule(params: {
       if (day % config.reviewPeriodDays !== 0) return 0;
       if (!levels || day - computedAt >= refresh) {
         const window = demand.slice(Math.max(0, day - config.baselineDays), day);
-        const estimate = demandFromHistory(window);
+        const estimate =
+          params.baseline === 'flat'
+            ? demandFromHistory(window)
+            : demandFromBaseline(
+                window,
+                params.leadTimeDays + config.reviewPeriodDays,
+                params.baselineSettings ?? DEFAULT_BASELINE,
+              );
         levels = computeLevels({
           dailyDemand: estimate.dailyDemand,
           demandStdOverPeriod: stdOverPeriod(

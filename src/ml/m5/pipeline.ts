@@ -5,6 +5,7 @@ import { loadSeries, type SeriesInput } from '../features/load-series.ts';
 import { CORE_FEATURES } from '../features/sets.ts';
 import type { ForecasterConfig } from '../forecaster/gbdt-forecaster.ts';
 import { bySeries, type ModelRun, type StageListener, trainAndForecast } from '../forecaster/run.ts';
+import type { AggregateModelSpec } from './aggregate-model.ts';
 import { levelGroups } from './evaluate.ts';
 import { loadM5, loadM5Calendar } from './load.ts';
 import { type M5Aggregates, type M5Wide, readM5Aggregates, readM5Wide } from './wide.ts';
@@ -66,6 +67,11 @@ export const M5_GROUP_CONFIG: ForecasterConfig = {
   },
 };
 export const M5_GROUP_PLAN = { origins: 240, spacing: 3, keepPerMille: 1000 };
+
+/** The models of the aggregate levels (chosen on the development folds: bench/forecast-m5-dev.ts). */
+export const M5_AGGREGATE_MODELS: AggregateModelSpec[] = [
+  { name: 'l9', levels: [9], config: M5_GROUP_CONFIG, plan: M5_GROUP_PLAN },
+];
 
 export interface M5Result {
   wide: M5Wide;
