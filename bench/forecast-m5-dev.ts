@@ -124,6 +124,12 @@ for (const name of names.filter((n) => specs[n]!.levels.includes(9))) {
       );
     }
   }
+  // plain averages of level-9 models (an ensemble of differently trained store × department models)
+  for (const other of names.filter((n) => n > name && specs[n]!.levels.includes(9))) {
+    score(`${name}+${other} mean`, (origin) =>
+      bottomOf(average([results.get(name)!.get(origin)!, results.get(other)!.get(origin)!])),
+    );
+  }
   if (multi.includes(name)) {
     score(`${name} wls-flat`, (origin) =>
       reconcileWls(

@@ -143,6 +143,7 @@ export async function benchReplenishmentSim(): Promise<BenchReport> {
         policy_estimate: result.leadEstimate,
       },
       review: 'daily for both',
+      policy_demand: `${DEFAULT_COMPARE.baseline} baseline over ${DEFAULT_COMPARE.estimationDays} days, re-estimated every ${DEFAULT_COMPARE.refreshDays} day(s) (chosen on simulated seeds 7 and 8: bench/replenishment-tune.ts)`,
       order_cycle_days: DEFAULT_COMPARE.cycleDays,
       lost_sales: true,
       tuning:

@@ -5,7 +5,7 @@
  * benchmark (compareRules), and the inventory reduction against the static reorder level is listed per
  * seed and on average. The choice is written into DEFAULT_BASELINE by hand (policy/baseline.ts).
  *
- *   node --import tsx bench/replenishment-tune.ts [--seeds 7,8] [--cache DIR]
+ *   node --import tsx bench/replenishment-tune.ts [--seeds 7,8] [--kinds pooled,seasonal] [--cache DIR]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2),
   options: {
     seeds: { type: 'string', default: '7,8' },
+    kinds: { type: 'string' },
     cache: { type: 'string', default: path.join('bench', 'tmp', 'replenishment-tune') },
   },
 });
@@ -34,17 +35,39 @@ async function demandOf(seed: number): Promise<SimSeries[]> {
   return series;
 }
 
-const candidates: { name: string; baseline: 'flat' | 'seasonal'; settings: BaselineSettings }[] = [
-  { name: 'flat', baseline: 'flat', settings: DEFAULT_BASELINE },
-];
-for (const levelDays of [7, 14, 28]) {
-  for (const damping of [0, 0.5, 0.85]) {
-    for (const profileShrink of [2, 8]) {
-      candidates.push({
-        name: `level ${levelDays} damping ${damping} shrink ${profileShrink}`,
-        baseline: 'seasonal',
-        settings: { ...DEFAULT_BASELINE, levelDays, damping, profileShrink },
-      });
+const candidates: {
+  name: string;
+  baseline: 'flat' | 'seasonal' | 'pooled';
+  settings: BaselineSettings;
+  refreshDays?: number;
+}[] = [{ name: 'flat', baseline: 'flat', settings: DEFAULT_BASELINE }];
+for (const refreshDays of [1, 3]) {
+  candidates.push({
+    name: `flat refresh ${refreshDays}`,
+    baseline: 'flat',
+    settings: DEFAULT_BASELINE,
+    refreshDays,
+  });
+  candidates.push({
+    name: `pooled level 14 damping 0 refresh ${refreshDays}`,
+    baseline: 'pooled',
+    settings: { ...DEFAULT_BASELINE, levelDays: 14, damping: 0 },
+    refreshDays,
+  });
+}
+const kinds = (values.kinds === 'none' ? '' : (values.kinds ?? 'pooled,seasonal'))
+  .split(',')
+  .filter(Boolean) as ('seasonal' | 'pooled')[];
+for (const kind of kinds) {
+  for (const levelDays of [7, 14, 28]) {
+    for (const damping of [0, 0.5, 0.85]) {
+      for (const profileShrink of kind === 'pooled' ? [2] : [2, 8]) {
+        candidates.push({
+          name: `${kind} level ${levelDays} damping ${damping} shrink ${profileShrink}`,
+          baseline: kind,
+          settings: { ...DEFAULT_BASELINE, levelDays, damping, profileShrink },
+        });
+      }
     }
   }
 }
@@ -57,8 +80,12 @@ process.stdout.write(
 for (const c of candidates) {
   const reductions = seeds.map(
     (seed) =>
-      compareRules(data.get(seed)!, { targets: [0.95], baseline: c.baseline, baselineSettings: c.settings })
-        .comparisons[0]!.inventory_value_reduction,
+      compareRules(data.get(seed)!, {
+        targets: [0.95],
+        baseline: c.baseline,
+        baselineSettings: c.settings,
+        ...(c.refreshDays ? { refreshDays: c.refreshDays } : {}),
+      }).comparisons[0]!.inventory_value_reduction,
   );
   const mean = reductions.reduce((a, b) => a + b, 0) / reductions.length;
   process.stdout.write(

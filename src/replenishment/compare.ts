@@ -28,9 +28,14 @@ export interface CompareOptions {
   targets: number[];
   /** Past POs the policy's lead-time estimate is made from. */
   pastOrders: number;
-  /** The policy's demand estimate: the seasonal baseline (default) or the flat window mean. */
-  baseline: 'seasonal' | 'flat';
+  /**
+   * The policy's demand estimate without a model: the series' seasonal baseline, the flat window mean, or
+   * pooled (the flat mean × the seasonal change of all series' total; policy/baseline.ts).
+   */
+  baseline: 'seasonal' | 'flat' | 'pooled';
   baselineSettings: BaselineSettings;
+  /** Days between the policy's re-estimates of its levels (its plan runs; the static rule's are fixed). */
+  refreshDays: number;
 }
 
 export const DEFAULT_COMPARE: CompareOptions = {
@@ -42,8 +47,11 @@ export const DEFAULT_COMPARE: CompareOptions = {
   cycleDays: 7,
   targets: [0.95, 0.97, 0.98],
   pastOrders: 30,
-  baseline: 'seasonal',
+  // as the plan does today (its SQL demand is the window's flat mean), re-estimated at every daily review
+  // as every plan run does; chosen on other seeds (bench/replenishment-tune.ts, docs/replenishment.md)
+  baseline: 'flat',
   baselineSettings: DEFAULT_BASELINE,
+  refreshDays: 1,
 };
 
 export interface Run {
@@ -203,6 +211,9 @@ export function compareRules(
         },
       };
     });
+  // the retailer's total demand per day: the pool whose seasonal change the pooled baseline applies
+  const pool = new Array<number>(length).fill(0);
+  for (const s of series) for (let d = 0; d < length; d++) pool[d] = pool[d]! + (s.demand[d] ?? 0);
   const policyRun = (level: (i: number) => number) =>
     runAll(series, start, o, (_s, i) =>
       policyRule({
@@ -212,6 +223,8 @@ export function compareRules(
         leadTimeStdDays: leadEstimate.std,
         baseline: o.baseline,
         baselineSettings: o.baselineSettings,
+        pool,
+        refreshDays: o.refreshDays,
       }),
     );
 

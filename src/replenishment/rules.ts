@@ -40,8 +40,10 @@ export function policyRule(params: {
   moq?: number;
   /** Days between recomputing the levels (demand re-estimated). */
   refreshDays?: number;
-  baseline?: 'seasonal' | 'flat';
+  baseline?: 'seasonal' | 'flat' | 'pooled';
   baselineSettings?: BaselineSettings;
+  /** `baseline: 'pooled'`: the group's total demand, day for day beside the series' (same indices). */
+  pool?: readonly number[];
 }): ReorderRule {
   const { config } = params;
   const refresh = params.refreshDays ?? 7;
@@ -59,6 +61,9 @@ export function policyRule(params: {
                 window,
                 params.leadTimeDays + config.reviewPeriodDays,
                 params.baselineSettings ?? DEFAULT_BASELINE,
+                params.baseline === 'pooled' && params.pool
+                  ? params.pool.slice(Math.max(0, day - config.baselineDays), day)
+                  : undefined,
               );
         levels = computeLevels({
           dailyDemand: estimate.dailyDemand,

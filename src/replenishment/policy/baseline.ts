@@ -16,6 +16,8 @@
  *
  * Every input day is known at the review (nothing after it is read). Pure.
  */
+import { mean, std } from './stats.ts';
+
 export interface BaselineSettings {
   levelDays: number;
   damping: number;
@@ -108,6 +110,27 @@ export function baselineForecast(
     out.push(Math.max(0, level * fit.profile[(k - 1) % 7]!));
   }
   return out;
+}
+
+/**
+ * Pooled: the series' flat mean over the window × its group's seasonal change. A slow mover's last weeks
+ * are mostly noise (on the replays, a 7- or 14-day level cost more stock at the same fill than the
+ * 56-day mean), but the group's total (the store's, the retailer's: `pool`, the same days) is smooth, so
+ * its seasonal baseline ahead ÷ its window mean says how much of the window's average is a peak that has
+ * passed (January after Christmas: < 1) or a rise under way (> 1). The daily std stays the series' own
+ * around its window mean. `pool` must cover the same days as `daily`.
+ */
+export function pooledSeasonalDemand(
+  daily: readonly number[],
+  pool: readonly number[],
+  days: number,
+  settings: BaselineSettings = DEFAULT_BASELINE,
+): { dailyDemand: number; dailyStd: number; ratio: number } {
+  if (pool.length !== daily.length)
+    throw new Error('pooledSeasonalDemand: the pool must cover the same days');
+  const poolMean = mean(pool);
+  const ratio = poolMean > 0 ? seasonalDemand(pool, days, settings).dailyDemand / poolMean : 1;
+  return { dailyDemand: mean(daily) * ratio, dailyStd: std(daily), ratio };
 }
 
 /** Mean daily demand over the next `days` days and the daily std: what the levels need. */

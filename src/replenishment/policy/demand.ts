@@ -1,4 +1,4 @@
-import { type BaselineSettings, DEFAULT_BASELINE, seasonalDemand } from './baseline.ts';
+import { type BaselineSettings, DEFAULT_BASELINE, pooledSeasonalDemand, seasonalDemand } from './baseline.ts';
 import { mean, std, Z90 } from './stats.ts';
 
 /** Expected daily demand and its spread, as the levels need them. */
@@ -38,7 +38,12 @@ export function demandFromBaseline(
   daily: readonly number[],
   days: number,
   settings: BaselineSettings = DEFAULT_BASELINE,
+  pool?: readonly number[],
 ): DemandEstimate {
+  if (pool) {
+    const { dailyDemand, dailyStd } = pooledSeasonalDemand(daily, pool, days, settings);
+    return { source: 'baseline', dailyDemand, dailyStd };
+  }
   return { source: 'baseline', ...seasonalDemand(daily, days, settings) };
 }
 

@@ -3,6 +3,7 @@ import {
   baselineForecast,
   DEFAULT_BASELINE,
   fitSeasonalBaseline,
+  pooledSeasonalDemand,
   seasonalDemand,
 } from '../../../src/replenishment/policy/baseline.ts';
 import { parsePolicyConfig } from '../../../src/replenishment/policy/config.ts';
@@ -124,5 +125,27 @@ describe('seasonal demand baseline (the no-model fallback)', () => {
     // with nothing on hand both order up to S; the flat mean (12.75/day) sets a higher S
     expect(seasonal.order(state)).toBeGreaterThan(0);
     expect(flat.order(state)).toBeGreaterThan(seasonal.order(state));
+  });
+
+  it("pooled: a slow mover gets its own window mean × its group total's seasonal change", () => {
+    // a slow mover: 1 unit every 4th day over the 56 days (mean 0.25), whatever the season
+    const slow = Array.from({ length: 56 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    // its store's total has the December peak: the store's seasonal baseline ahead ÷ its window mean
+    const ratio = seasonalDemand(decemberPeak, 14).dailyDemand / (714 / 56);
+    expect(ratio).toBeLessThan(0.9);
+    const pooled = pooledSeasonalDemand(slow, decemberPeak, 14);
+    expect(pooled.ratio).toBeCloseTo(ratio, 12);
+    expect(pooled.dailyDemand).toBeCloseTo(0.25 * ratio, 12);
+    expect(pooled.dailyStd).toBeCloseTo(demandFromHistory(slow).dailyStd, 12);
+    // through demand.ts: the same estimate, marked as the baseline
+    expect(demandFromBaseline(slow, 14, DEFAULT_BASELINE, decemberPeak)).toEqual({
+      source: 'baseline',
+      dailyDemand: pooled.dailyDemand,
+      dailyStd: pooled.dailyStd,
+    });
+    // a flat pool changes nothing: the series' flat mean; a pool without demand neither
+    expect(pooledSeasonalDemand(slow, repeat(50, 56), 14).dailyDemand).toBeCloseTo(0.25, 12);
+    expect(pooledSeasonalDemand(slow, repeat(0, 56), 14).ratio).toBe(1);
+    expect(() => pooledSeasonalDemand(slow, repeat(1, 28), 14)).toThrow(/same days/);
   });
 });
