@@ -5,7 +5,7 @@
  * benchmark (compareRules), and the inventory reduction against the static reorder level is listed per
  * seed and on average. The choice is written into DEFAULT_BASELINE by hand (policy/baseline.ts).
  *
- *   node --import tsx bench/replenishment-tune.ts [--seeds 7,8] [--kinds pooled,seasonal] [--cache DIR]
+ *   node --import tsx bench/replenishment-tune.ts [--seeds 7,8] [--kinds pooled,seasonal|none] [--only REGEX] [--cache DIR]
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -20,6 +20,8 @@ const { values } = parseArgs({
   options: {
     seeds: { type: 'string', default: '7,8' },
     kinds: { type: 'string' },
+    /** Only the candidates whose name matches this regular expression. */
+    only: { type: 'string' },
     cache: { type: 'string', default: path.join('bench', 'tmp', 'replenishment-tune') },
   },
 });
@@ -72,12 +74,14 @@ for (const kind of kinds) {
   }
 }
 
+const only = values.only ? new RegExp(values.only) : undefined;
+const chosen = candidates.filter((c) => !only || only.test(c.name));
 const data = new Map<number, SimSeries[]>();
 for (const seed of seeds) data.set(seed, await demandOf(seed));
 process.stdout.write(
   `${'candidate'.padEnd(40)} ${seeds.map((s) => `seed ${s}`.padStart(9)).join(' ')}      mean\n`,
 );
-for (const c of candidates) {
+for (const c of chosen) {
   const reductions = seeds.map(
     (seed) =>
       compareRules(data.get(seed)!, {
