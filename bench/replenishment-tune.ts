@@ -42,7 +42,8 @@ const candidates: {
   baseline: 'flat' | 'seasonal' | 'pooled';
   settings: BaselineSettings;
   refreshDays?: number;
-}[] = [{ name: 'flat', baseline: 'flat', settings: DEFAULT_BASELINE }];
+}[] = [{ name: 'flat', baseline: 'flat', settings: DEFAULT_BASELINE, refreshDays: 7 }];
+// candidates without refreshDays re-estimate weekly (7), as the replay did before 7 December 2026
 for (const refreshDays of [1, 3]) {
   candidates.push({
     name: `flat refresh ${refreshDays}`,
@@ -88,7 +89,7 @@ for (const c of chosen) {
         targets: [0.95],
         baseline: c.baseline,
         baselineSettings: c.settings,
-        ...(c.refreshDays ? { refreshDays: c.refreshDays } : {}),
+        refreshDays: c.refreshDays ?? 7,
       }).comparisons[0]!.inventory_value_reduction,
   );
   const mean = reductions.reduce((a, b) => a + b, 0) / reductions.length;
