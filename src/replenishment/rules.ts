@@ -25,11 +25,12 @@ export function staticReorderRule(params: {
 }
 
 /**
- * retailos' policy in a replay: every `reviewPeriodDays` (levels recomputed weekly from the last
- * `baselineDays` of demand known at the review — no model in the replay) it orders up to S when the
- * position is below s. Demand: the seasonal baseline the plan falls back to without a model
- * (policy/baseline.ts; `baseline: 'flat'` is the plain mean and std of the window, as before). Lead time:
- * the supplier model's mean and std.
+ * retailos' policy in a replay: every `reviewPeriodDays` (levels recomputed every `refreshDays`, default 7,
+ * from the last `baselineDays` of demand known at the review — no model in the replay) it orders up to S
+ * when the position is below s. Demand (policy/baseline.ts): `'seasonal'` (default) the series' seasonal
+ * baseline, `'pooled'` its window mean × the seasonal change of `pool`, `'flat'` the window's mean and std
+ * — what the plan uses today (sql/replenishment/plan_positions.sql). Lead time: the supplier model's mean
+ * and std.
  */
 export function policyRule(params: {
   config: PolicyConfig;
