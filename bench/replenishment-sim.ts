@@ -24,16 +24,23 @@ import type { BenchReport, BenchRow } from './lib/report.ts';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 
-/** The simulated retailer's own demand: the small scale over 300 days (enough for warm-up, estimation, replay). */
-async function simulatedDemand() {
+/**
+ * The simulated retailer's own demand: the small scale over 300 days (enough for warm-up, estimation,
+ * replay). `seed` undefined: the default seed (the reported run); other seeds are the tuning retailers
+ * (bench/replenishment-tune.ts), so settings are never chosen on the run that is reported.
+ */
+export async function simulatedDemand(seed?: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retailos-replenishment-sim-'));
   try {
     const cli = (...args: string[]) => {
       const run = spawnSync(process.execPath, ['bin/retailos.js', ...args], { cwd: REPO, encoding: 'utf8' });
       if (run.status !== 0) throw new Error(`retailos ${args[0]} failed: ${run.stderr}`);
     };
-    process.stderr.write('simulating the small retailer for 300 days and landing it…\n');
-    cli('simulate', '--scale', 'small', '--days', '300', '--out', path.join(dir, 'sim'));
+    process.stderr.write(
+      `simulating the small retailer (seed ${seed ?? 'default'}) for 300 days and landing it…\n`,
+    );
+    const seedArgs = seed === undefined ? [] : ['--seed', String(seed)];
+    cli('simulate', '--scale', 'small', '--days', '300', ...seedArgs, '--out', path.join(dir, 'sim'));
     cli('ingest', path.join(dir, 'sim'), '--db', path.join(dir, 'w.duckdb'));
     const warehouse = await Warehouse.open(path.join(dir, 'w.duckdb'));
     try {
@@ -136,6 +143,7 @@ export async function benchReplenishmentSim(): Promise<BenchReport> {
         policy_estimate: result.leadEstimate,
       },
       review: 'daily for both',
+      policy_demand: `${DEFAULT_COMPARE.baseline} baseline over ${DEFAULT_COMPARE.estimationDays} days, re-estimated every ${DEFAULT_COMPARE.refreshDays} day(s) (chosen on simulated seeds 7 and 8: bench/replenishment-tune.ts)`,
       order_cycle_days: DEFAULT_COMPARE.cycleDays,
       lost_sales: true,
       tuning:

@@ -4,6 +4,7 @@
  * a target fill rate, and the average inventory held there is compared.
  */
 import fs from 'node:fs';
+import { type BaselineSettings, DEFAULT_BASELINE } from './policy/baseline.ts';
 import { abcClasses, xyzClass } from './policy/classify.ts';
 import { type PolicyConfig, parsePolicyConfig, serviceLevel } from './policy/config.ts';
 import { mean, std } from './policy/stats.ts';
@@ -27,6 +28,14 @@ export interface CompareOptions {
   targets: number[];
   /** Past POs the policy's lead-time estimate is made from. */
   pastOrders: number;
+  /**
+   * The policy's demand estimate without a model: the series' seasonal baseline, the flat window mean, or
+   * pooled (the flat mean × the seasonal change of all series' total; policy/baseline.ts).
+   */
+  baseline: 'seasonal' | 'flat' | 'pooled';
+  baselineSettings: BaselineSettings;
+  /** Days between the policy's re-estimates of its levels (its plan runs; the static rule's are fixed). */
+  refreshDays: number;
 }
 
 export const DEFAULT_COMPARE: CompareOptions = {
@@ -38,6 +47,11 @@ export const DEFAULT_COMPARE: CompareOptions = {
   cycleDays: 7,
   targets: [0.95, 0.97, 0.98],
   pastOrders: 30,
+  // as the plan does today (its SQL demand is the window's flat mean), re-estimated at every daily review
+  // as every plan run does; chosen on other seeds (bench/replenishment-tune.ts, docs/replenishment.md)
+  baseline: 'flat',
+  baselineSettings: DEFAULT_BASELINE,
+  refreshDays: 1,
 };
 
 export interface Run {
@@ -197,6 +211,9 @@ export function compareRules(
         },
       };
     });
+  // the retailer's total demand per day: the pool whose seasonal change the pooled baseline applies
+  const pool = new Array<number>(length).fill(0);
+  for (const s of series) for (let d = 0; d < length; d++) pool[d] = pool[d]! + (s.demand[d] ?? 0);
   const policyRun = (level: (i: number) => number) =>
     runAll(series, start, o, (_s, i) =>
       policyRule({
@@ -204,6 +221,10 @@ export function compareRules(
         serviceLevel: level(i),
         leadTimeDays: leadEstimate.mean,
         leadTimeStdDays: leadEstimate.std,
+        baseline: o.baseline,
+        baselineSettings: o.baselineSettings,
+        pool,
+        refreshDays: o.refreshDays,
       }),
     );
 

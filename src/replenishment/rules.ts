@@ -1,5 +1,6 @@
+import { type BaselineSettings, DEFAULT_BASELINE } from './policy/baseline.ts';
 import type { PolicyConfig } from './policy/config.ts';
-import { demandFromHistory, stdOverPeriod } from './policy/demand.ts';
+import { demandFromBaseline, demandFromHistory, stdOverPeriod } from './policy/demand.ts';
 import { computeLevels, orderQuantity, roundOrderQty } from './policy/levels.ts';
 import type { ReorderRule } from './simulate.ts';
 
@@ -24,9 +25,12 @@ export function staticReorderRule(params: {
 }
 
 /**
- * retailos' policy in a replay: every `reviewPeriodDays` (levels recomputed weekly from the last
- * `baselineDays` of demand known at the review — no model in the replay) it orders up to S when the
- * position is below s. Lead time: the supplier model's mean and std.
+ * retailos' policy in a replay: every `reviewPeriodDays` (levels recomputed every `refreshDays`, default 7,
+ * from the last `baselineDays` of demand known at the review — no model in the replay) it orders up to S
+ * when the position is below s. Demand (policy/baseline.ts): `'seasonal'` (default) the series' seasonal
+ * baseline, `'pooled'` its window mean × the seasonal change of `pool`, `'flat'` the window's mean and std
+ * — what the plan uses today (sql/replenishment/plan_positions.sql). Lead time: the supplier model's mean
+ * and std.
  */
 export function policyRule(params: {
   config: PolicyConfig;
@@ -37,6 +41,10 @@ export function policyRule(params: {
   moq?: number;
   /** Days between recomputing the levels (demand re-estimated). */
   refreshDays?: number;
+  baseline?: 'seasonal' | 'flat' | 'pooled';
+  baselineSettings?: BaselineSettings;
+  /** `baseline: 'pooled'`: the group's total demand, day for day beside the series' (same indices). */
+  pool?: readonly number[];
 }): ReorderRule {
   const { config } = params;
   const refresh = params.refreshDays ?? 7;
@@ -47,7 +55,17 @@ export function policyRule(params: {
       if (day % config.reviewPeriodDays !== 0) return 0;
       if (!levels || day - computedAt >= refresh) {
         const window = demand.slice(Math.max(0, day - config.baselineDays), day);
-        const estimate = demandFromHistory(window);
+        const estimate =
+          params.baseline === 'flat'
+            ? demandFromHistory(window)
+            : demandFromBaseline(
+                window,
+                params.leadTimeDays + config.reviewPeriodDays,
+                params.baselineSettings ?? DEFAULT_BASELINE,
+                params.baseline === 'pooled' && params.pool
+                  ? params.pool.slice(Math.max(0, day - config.baselineDays), day)
+                  : undefined,
+              );
         levels = computeLevels({
           dailyDemand: estimate.dailyDemand,
           demandStdOverPeriod: stdOverPeriod(

@@ -5,6 +5,7 @@ import { loadSeries, type SeriesInput } from '../features/load-series.ts';
 import { CORE_FEATURES } from '../features/sets.ts';
 import type { ForecasterConfig } from '../forecaster/gbdt-forecaster.ts';
 import { bySeries, type ModelRun, type StageListener, trainAndForecast } from '../forecaster/run.ts';
+import type { AggregateModelSpec } from './aggregate-model.ts';
 import { levelGroups } from './evaluate.ts';
 import { loadM5, loadM5Calendar } from './load.ts';
 import { type M5Aggregates, type M5Wide, readM5Aggregates, readM5Wide } from './wide.ts';
@@ -67,6 +68,23 @@ export const M5_GROUP_CONFIG: ForecasterConfig = {
 };
 export const M5_GROUP_PLAN = { origins: 240, spacing: 3, keepPerMille: 1000 };
 
+/**
+ * The store × department models whose mean sets levels 1–9 (chosen on the development fold d_1885,
+ * bench/forecast-m5-dev.ts, levels 1–9: `l9` 0.410, a power-1.2 Tweedie on 60% of the features 0.402,
+ * their mean 0.404, an L2 loss 0.415, one model over all nine levels reconciled by WLS 0.419–0.422).
+ */
+export const M5_AGGREGATE_MODELS: AggregateModelSpec[] = [
+  {
+    name: 'l9-p12',
+    levels: [9],
+    config: {
+      ...M5_GROUP_CONFIG,
+      params: { ...M5_GROUP_CONFIG.params, tweediePower: 1.2, seed: 7, featureFraction: 0.6 },
+    },
+    plan: M5_GROUP_PLAN,
+  },
+];
+
 export interface M5Result {
   wide: M5Wide;
   aggregates?: M5Aggregates;
@@ -117,31 +135,47 @@ export async function forecastM5(options: M5Options): Promise<M5Result> {
   const p90 = bySeries(itemRun.scoring, itemRun.p90, wide.ids.length, options.horizon);
 
   const groups = [...levelGroups(wide.keys).get(9)!.entries()];
-  const groupRun = await withConnection(options.threads, async (connection) => {
-    stage('load', 'store × department series → feature inputs');
-    const series: SeriesInput[] = groups.map(([key, members]) => {
-      const [store, dept] = key.split('/') as [string, string];
-      const history = groupHistory(wide, aggregates, key, members, origin);
-      return {
-        key,
-        location: store,
-        category: dept,
-        region: store.slice(0, 2),
-        start: history.start,
-        values: history.values,
-      };
+  const groupRuns: ModelRun[] = [];
+  for (const spec of M5_AGGREGATE_MODELS) {
+    const run = await withConnection(options.threads, async (connection) => {
+      stage('load', `store × department series → feature inputs (${spec.name})`);
+      const series: SeriesInput[] = groups.map(([key, members]) => {
+        const [store, dept] = key.split('/') as [string, string];
+        const history = groupHistory(wide, aggregates, key, members, origin);
+        return {
+          key,
+          location: store,
+          category: dept,
+          region: store.slice(0, 2),
+          start: history.start,
+          values: history.values,
+        };
+      });
+      await loadSeries(connection, series, [], { future: options.horizon });
+      await loadM5Calendar(connection, options.calendar);
+      return trainAndForecast(
+        connection,
+        DAILY,
+        { lastT: origin, horizon: options.horizon, ...spec.plan },
+        spec.config,
+        {
+          threads: options.threads ?? 1,
+          onStage: (s, d, p) => stage(`store×dept ${spec.name} ${s}`, d, p),
+        },
+      );
     });
-    await loadSeries(connection, series, [], { future: options.horizon });
-    await loadM5Calendar(connection, options.calendar);
-    return trainAndForecast(
-      connection,
-      DAILY,
-      { lastT: origin, horizon: options.horizon, ...M5_GROUP_PLAN },
-      M5_GROUP_CONFIG,
-      { threads: options.threads ?? 1, onStage: (s, d, p) => stage(`store×dept ${s}`, d, p) },
-    );
-  });
-  const groupForecasts = bySeries(groupRun.scoring, groupRun.mean, groups.length, options.horizon);
+    groupRuns.push(run);
+  }
+  // the store × department models' mean (an ensemble of differently trained models)
+  const groupForecasts = groups.map(() => new Float64Array(options.horizon));
+  for (const run of groupRuns) {
+    bySeries(run.scoring, run.mean, groups.length, options.horizon).forEach((f, g) => {
+      for (let h = 0; h < options.horizon; h++) {
+        groupForecasts[g]![h] = groupForecasts[g]![h]! + f[h]! / groupRuns.length;
+      }
+    });
+  }
+  const groupRun = groupRuns[0]!;
 
   stage('reconcile', 'items scaled to the store × department forecasts');
   const forecasts = itemForecasts.map((f) => Float64Array.from(f));

@@ -1,3 +1,4 @@
+import { type BaselineSettings, DEFAULT_BASELINE, pooledSeasonalDemand, seasonalDemand } from './baseline.ts';
 import { mean, std, Z90 } from './stats.ts';
 
 /** Expected daily demand and its spread, as the levels need them. */
@@ -24,9 +25,26 @@ export function demandFromForecast(
   };
 }
 
-/** The baseline without a model: mean and std of recent daily demand (days without sales count as 0). */
+/** The flat average: mean and std of recent daily demand (days without sales count as 0). */
 export function demandFromHistory(daily: readonly number[]): DemandEstimate {
   return { source: 'baseline', dailyDemand: mean(daily), dailyStd: std(daily) };
+}
+
+/**
+ * The baseline without a model: the seasonal estimate (policy/baseline.ts) of the next `days` days —
+ * recent level × weekday profile with a damped trend — and the spread around it.
+ */
+export function demandFromBaseline(
+  daily: readonly number[],
+  days: number,
+  settings: BaselineSettings = DEFAULT_BASELINE,
+  pool?: readonly number[],
+): DemandEstimate {
+  if (pool) {
+    const { dailyDemand, dailyStd } = pooledSeasonalDemand(daily, pool, days, settings);
+    return { source: 'baseline', dailyDemand, dailyStd };
+  }
+  return { source: 'baseline', ...seasonalDemand(daily, days, settings) };
 }
 
 /** Std of total demand over `days` days, the days taken as independent. */
