@@ -124,6 +124,14 @@ export function canSeePage(role: Role, page: PageSpec): boolean {
   return pagePermissions(page).every((permission) => can(role, permission));
 }
 
+/**
+ * Where a role lands: the first page of the site's order (PAGES, the sidebar's) it may open. A role that may
+ * not open the Executive overview is sent here from the site root instead of being refused.
+ */
+export function landingPage(role: Role): PageSpec | undefined {
+  return PAGES.find((page) => canSeePage(role, page));
+}
+
 export function pageNamed(name: string): PageSpec | undefined {
   return PAGES.find((page) => page.page === name);
 }
