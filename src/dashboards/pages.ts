@@ -36,7 +36,7 @@ export const PAGES: readonly PageSpec[] = [
   {
     page: 'exceptions',
     title: 'Exceptions',
-    datasets: ['meta', 'periods', 'nodes', 'exceptions', 'exception_queue'],
+    datasets: ['meta', 'periods', 'nodes', 'exceptions', 'exception_policy'],
   },
   {
     page: 'replenishment',
@@ -101,6 +101,7 @@ export const PAGES: readonly PageSpec[] = [
       ...DIMENSIONS,
       'kpi_demand',
       'forecast_vs_actual',
+      'forecast_holdout',
       'demand_signals',
       'sales_daily',
       'anomalies',
