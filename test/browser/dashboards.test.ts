@@ -199,7 +199,9 @@ describe('dashboards in Chromium', () => {
       await page.waitForLoadState('networkidle');
       const problems = await open(page, `${server.url}/dashboards/replenishment`);
       expect(problems).toEqual([]);
-      const card = page.locator('.card', { hasText: 'Projected stock' }).first();
+      const card = page
+        .locator('.card', { has: page.locator('h2', { hasText: /^Projected stock:/ }) })
+        .first();
       await card.waitFor();
       expect(await card.textContent()).not.toContain('carries no projected stock curve');
       // Plot draws one path per series (without, with) inside its line mark.
