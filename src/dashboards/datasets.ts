@@ -1,4 +1,6 @@
 import type { Permission } from '../api/roles.ts';
+import { ModelRegistry } from '../ml/registry/registry.ts';
+import { defaultExceptionPolicy, rulesFor } from '../workflow/exception-policy.ts';
 
 /**
  * What the dashboards read: one dataset per file under the site's `data/` folder. A dataset is either a
@@ -22,7 +24,28 @@ export interface DatasetSpec {
         needs: readonly string[];
         fallback?: { query: string; needs: readonly string[] };
       }
-    | { kind: 'table'; tables: readonly string[]; limit: number };
+    | { kind: 'table'; tables: readonly string[]; limit: number }
+    /**
+     * Rows of retailos' own configuration or model cards (not of the warehouse), so a page applies the same
+     * rules and states the same scores; null when there is nothing yet (exported as "not computed yet").
+     */
+    | { kind: 'config'; rows: () => Record<string, unknown>[] | null };
+}
+
+const SEVERITIES = ['high', 'medium', 'low'] as const;
+
+/**
+ * The exception policy (config/exceptions.json, the workflow's one source) as rows: owner and SLA per
+ * exception type and severity; `exception_type` '*' is the default for types it does not name.
+ */
+export function exceptionPolicyRows(): Record<string, unknown>[] {
+  const policy = defaultExceptionPolicy();
+  return ['*', ...Object.keys(policy.types)].flatMap((type) =>
+    SEVERITIES.map((severity) => {
+      const rules = rulesFor(policy, type === '*' ? '' : type, severity);
+      return { exception_type: type, severity, owner_role: rules.owner, sla_hours: rules.slaHours };
+    }),
+  );
 }
 
 const LEDGER = 'the ledger: retailos refresh';
@@ -36,6 +59,36 @@ function query(
   producer = LEDGER,
 ): DatasetSpec {
   return { name, permission, title, producer, source: { kind: 'query', query: name, needs } };
+}
+
+/**
+ * How the demand models scored on the days held out when they were trained (`retailos forecast train`: the
+ * model card's metrics.holdout, models/), one row per model card × forecaster scored — the accuracy to go by
+ * until the forecasts meet live actuals. Null when no demand model was trained with a holdout.
+ */
+export function forecastHoldoutRows(registry = new ModelRegistry()): Record<string, unknown>[] | null {
+  // every card of the registry (the demand model is its only name today): its name is in the rows
+  const rows = registry.list().flatMap((card) => {
+    const holdout = card.metrics?.holdout as
+      | { origin: string; horizon: number; scores: Record<string, unknown>[] }
+      | undefined;
+    if (!holdout || !Array.isArray(holdout.scores)) return [];
+    return holdout.scores.map((score) => ({
+      model_id: card.id,
+      model_name: card.name,
+      status: card.status,
+      created_at: card.createdAt,
+      origin: holdout.origin,
+      horizon_days: holdout.horizon,
+      forecaster: score.model,
+      mae: score.mae,
+      rmsse: score.rmsse,
+      wrmsse: score.wrmsse,
+      relative_bias: score.relativeBias,
+      coverage80: score.coverage80,
+    }));
+  });
+  return rows.length ? rows : null;
 }
 
 export const DATASETS: readonly DatasetSpec[] = [
@@ -72,25 +125,27 @@ export const DATASETS: readonly DatasetSpec[] = [
     'mart_clock',
   ]),
   query('aged_stock', 'valuation:read', 'aged and below-cost stock', ['mart_stock_exposure']),
-  query('exceptions', 'exceptions:read', 'exceptions', ['exceptions', 'allocation_exceptions']),
+  query('exceptions', 'exceptions:read', 'exceptions, open and cleared', [
+    'exceptions',
+    'stg_items',
+    'stg_nodes',
+  ]),
   {
-    name: 'exception_queue',
+    name: 'exception_policy',
     permission: 'exceptions:read',
-    title: 'the exception workflow queue (owners, SLA, priority)',
-    producer: 'the exception queue: retailos exceptions sync',
-    // `exceptions` carries the workflow's state (owner_role, sla_hours, status).
-    source: {
-      kind: 'table',
-      tables: ['exception_queue', 'workflow_exceptions', 'exceptions'],
-      limit: 100_000,
-    },
+    title: 'exception owners and SLAs',
+    producer: 'the exception policy: config/exceptions.json',
+    source: { kind: 'config', rows: exceptionPolicyRows },
   },
   query('shipments_by_node', 'inventory:read', 'shipments by node', ['ledger_sales']),
   query('pick_backlog', 'inventory:read', 'pick backlog against capacity and cutoff', [
     'mart_pick_backlog',
     'stg_nodes',
   ]),
-  query('supplier_lead_times', 'inventory:read', 'supplier lead time by month', ['ledger_purchase_orders']),
+  query('supplier_lead_times', 'inventory:read', 'supplier lead time by month', [
+    'ledger_purchase_orders',
+    'stg_suppliers',
+  ]),
   {
     name: 'approvals',
     permission: 'exceptions:read',
@@ -108,13 +163,13 @@ export const DATASETS: readonly DatasetSpec[] = [
     'mart_sales_below_list',
   ]),
   query('rollforward', 'valuation:read', 'inventory value roll-forward', ['mart_inventory_rollforward']),
-  {
-    name: 'recommendations',
-    permission: 'recommendations:read',
-    title: 'replenishment recommendations',
-    producer: 'replenishment: retailos replenish plan',
-    source: { kind: 'table', tables: ['recommendations', 'replenishment_recommendations'], limit: 2000 },
-  },
+  query(
+    'recommendations',
+    'recommendations:read',
+    'replenishment recommendations to decide',
+    ['replenishment_recommendations', 'stg_suppliers', 'stg_nodes', 'stg_items'],
+    'replenishment: retailos replenish plan',
+  ),
   query(
     'recommendation_status',
     'recommendations:read',
@@ -127,12 +182,15 @@ export const DATASETS: readonly DatasetSpec[] = [
     permission: 'recommendations:read',
     title: 'supplier performance',
     producer: 'replenishment: retailos replenish plan',
+    // one row per supplier and per supplier × node; it names the supplier (supplier_name)
     source: { kind: 'table', tables: ['supplier_performance'], limit: 2000 },
   },
   query('late_po_exposure', 'recommendations:read', 'exposure to late purchase orders', [
     'ledger_purchase_orders',
     'inventory_positions',
     'stg_items',
+    'stg_suppliers',
+    'stg_nodes',
     'ledger_sales',
     'mart_clock',
   ]),
@@ -147,9 +205,16 @@ export const DATASETS: readonly DatasetSpec[] = [
     'demand_signals',
     'kpis:read',
     'demand-sensing flags',
-    ['demand_signals'],
+    ['demand_signals', 'stg_items', 'stg_nodes', 'stg_channels'],
     'forecasting: retailos forecast predict',
   ),
+  {
+    name: 'forecast_holdout',
+    permission: 'kpis:read',
+    title: 'forecast accuracy on held-out days',
+    producer: 'forecasting: retailos forecast train',
+    source: { kind: 'config', rows: () => forecastHoldoutRows() },
+  },
   query('sales_daily', 'kpis:read', 'units sold by day', ['ledger_sales']),
   query('anomalies', 'kpis:read', 'anomalies', ['anomalies'], 'anomaly detection: retailos alerts detect'),
   {

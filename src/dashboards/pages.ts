@@ -36,7 +36,7 @@ export const PAGES: readonly PageSpec[] = [
   {
     page: 'exceptions',
     title: 'Exceptions',
-    datasets: ['meta', 'periods', 'nodes', 'exceptions', 'exception_queue'],
+    datasets: ['meta', 'periods', 'nodes', 'exceptions', 'exception_policy'],
   },
   {
     page: 'replenishment',
@@ -103,6 +103,7 @@ export const PAGES: readonly PageSpec[] = [
       ...DIMENSIONS,
       'kpi_demand',
       'forecast_vs_actual',
+      'forecast_holdout',
       'demand_signals',
       'sales_daily',
       'anomalies',
@@ -124,6 +125,14 @@ export function pagePermissions(page: PageSpec): Permission[] {
 
 export function canSeePage(role: Role, page: PageSpec): boolean {
   return pagePermissions(page).every((permission) => can(role, permission));
+}
+
+/**
+ * Where a role lands: the first page of the site's order (PAGES, the sidebar's) it may open. A role that may
+ * not open the Executive overview is sent here from the site root instead of being refused.
+ */
+export function landingPage(role: Role): PageSpec | undefined {
+  return PAGES.find((page) => canSeePage(role, page));
 }
 
 export function pageNamed(name: string): PageSpec | undefined {

@@ -60,6 +60,11 @@ async function exportOne(
   const base = { name: spec.name, title: spec.title };
   // What readers see: what computes the data and how to run it, not internal table names.
   const missingNote = () => `Not computed yet: nothing in this warehouse yet (computed by ${spec.producer}).`;
+  if (spec.source.kind === 'config') {
+    const rows = spec.source.rows();
+    if (rows === null) return { ...base, available: false, note: missingNote(), rows: [] };
+    return { ...base, available: true, note: null, rows: rows as Row[] };
+  }
   if (spec.source.kind === 'table') {
     const table = spec.source.tables.find((name) => relations.has(name));
     if (table === undefined) return { ...base, available: false, note: missingNote(), rows: [] };

@@ -63,6 +63,8 @@ let browserDir: string;
 let browser: BrowserContext;
 let adminKey: string;
 let warehouseKey: string;
+/** Keys of the roles whose landing is checked (each logs in through the form). */
+const roleKeys = new Map<string, string>();
 const previousSiteEnv = process.env.RETAILOS_DASHBOARDS_DIR;
 
 beforeAll(async () => {
@@ -94,6 +96,8 @@ beforeAll(async () => {
   try {
     adminKey = (await createKey(warehouse, { role: 'admin', name: 'browser test' })).key;
     warehouseKey = (await createKey(warehouse, { role: 'warehouse', name: 'dock' })).key;
+    for (const role of ['planner', 'finance', 'warehouse', 'executive'] as const)
+      roleKeys.set(role, (await createKey(warehouse, { role, name: `${role} landing` })).key);
   } finally {
     await warehouse.close();
   }
@@ -124,7 +128,7 @@ beforeAll(async () => {
   browser.setDefaultTimeout(120_000);
   browser.setDefaultNavigationTimeout(120_000);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-}, 300_000);
+}, 900_000); // a guard rail: simulating, landing and the Framework build take minutes on a loaded machine
 
 afterAll(async () => {
   await browser?.close();
@@ -195,7 +199,9 @@ describe('dashboards in Chromium', () => {
       await page.waitForLoadState('networkidle');
       const problems = await open(page, `${server.url}/dashboards/replenishment`);
       expect(problems).toEqual([]);
-      const card = page.locator('.card', { hasText: 'Projected stock' }).first();
+      const card = page
+        .locator('.card', { has: page.locator('h2', { hasText: /^Projected stock:/ }) })
+        .first();
       await card.waitFor();
       expect(await card.textContent()).not.toContain('carries no projected stock curve');
       // Plot draws one path per series (without, with) inside its line mark.
@@ -235,6 +241,34 @@ describe('dashboards in Chromium', () => {
     });
     expect(data.status).toBe(200);
     expect(((await data.json()) as { rows: unknown[] }).rows.length).toBeGreaterThan(0);
+  });
+
+  it('each role lands on its first permitted page after logging in, never on a refusal', async () => {
+    const expected: Record<string, string> = {
+      planner: 'Inventory health',
+      warehouse: 'Inventory health',
+      finance: 'Executive overview',
+      executive: 'Executive overview',
+    };
+    for (const [role, key] of roleKeys) {
+      await browser.clearCookies();
+      const page = await browser.newPage();
+      try {
+        await page.goto(`${server.url}/dashboards/`);
+        expect(page.url()).toContain('/dashboards/login');
+        await page.fill('#key', key);
+        await Promise.all([page.waitForLoadState('networkidle'), page.click('button[type=submit]')]);
+        await page.waitForLoadState('networkidle');
+        const title = await page.locator('h1').first().textContent();
+        expect(title, role).toBe(expected[role]);
+        expect(await page.content(), role).not.toContain('Not for the');
+        // the page the role landed on is one it may open: its KPI cards are drawn
+        await page.locator('.card.kpi').first().waitFor();
+      } finally {
+        await page.close();
+      }
+    }
+    await browser.clearCookies();
   });
 
   it('rebuilds only for keys with sql:query, and exports through the server connections', async () => {

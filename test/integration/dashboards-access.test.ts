@@ -173,6 +173,24 @@ describe('dashboards: one canonical path, checked once', () => {
     expect((await get('/dashboards/_observablehq/client.abcdef12.js', fx.keys.integration)).status).toBe(200);
   });
 
+  it('the site root sends each role to its first page (the overview where the role may open it)', async () => {
+    const landing = async (key: string) => {
+      const reply = await get('/dashboards/', key, { accept: 'text/html' });
+      return reply.status === 303 ? String(reply.headers.location) : `${reply.status}`;
+    };
+    // roles without the overview land on the first page they may open, never on a refusal
+    expect(await landing(fx.keys.planner)).toBe('/dashboards/inventory');
+    expect(await landing(fx.keys.warehouse)).toBe('/dashboards/inventory');
+    expect(await landing(fx.keys.integration)).toBe('/dashboards/inventory');
+    for (const role of ['admin', 'executive', 'finance'] as const) {
+      const reply = await get('/dashboards/', fx.keys[role]);
+      expect(reply.status, role).toBe(200);
+      expect(reply.text).toContain('PAGE:index');
+    }
+    // a page asked for by name is still refused with the list of pages (no silent redirect elsewhere)
+    expect((await get('/dashboards/margin', fx.keys.planner)).status).toBe(403);
+  });
+
   it('what the table of pages and data files does not name is refused, even to admin', async () => {
     for (const target of [
       '/dashboards/secret.txt',

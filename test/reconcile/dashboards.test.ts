@@ -5,8 +5,8 @@
  * page in Chromium and checked against what the simulator says happened (`truth/`, src/sim/truth.ts), within
  * a tolerance stated per figure. Figures that are not facts about the retailer (a forecast's error, anomaly
  * scores, recommendations, exceptions, approvals) are checked against their one SQL definition instead.
- * The same events delivered late (the simulator's --late-rate) and shuffled, landed in chunks with a refresh
- * after each, give the same numbers.
+ * The same events delivered late (the simulator's --late-rate) and shuffled, and the same events shuffled
+ * alone, landed in chunks with a refresh after each, give the same numbers.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -128,14 +128,31 @@ async function sqlFigures(file: string): Promise<Map<string, number | null>> {
         'approvals_waiting',
         await one("SELECT count(*) AS v FROM workflow_approvals WHERE status = 'pending'"),
       ],
-      // the page's range ends with the last day: exceptions opened at the clock's midnight are outside it
-      [
-        'open_exceptions',
-        await one(
-          `SELECT count(*) AS v FROM (SELECT status, opened_at FROM exceptions UNION ALL SELECT status, opened_at FROM allocation_exceptions)
-           WHERE status NOT IN ('resolved', 'closed') AND opened_at < TIMESTAMPTZ '${CLOCK}'`,
+      // the exceptions read model, one row per exception_id (the allocator's among them, once); the page's
+      // range ends with the last day: exceptions opened at the clock's midnight are outside it
+      ...(await Promise.all(
+        (
+          [
+            ['open_exceptions', "count(*) FILTER (WHERE status NOT IN ('resolved', 'closed'))"],
+            ['cleared_exceptions', "count(*) FILTER (WHERE status IN ('resolved', 'closed'))"],
+            [
+              'exceptions_revenue_at_risk',
+              "coalesce(sum(revenue_at_risk) FILTER (WHERE status NOT IN ('resolved', 'closed')), 0)",
+            ],
+          ] as const
+        ).map(
+          async ([name, measure]) =>
+            [
+              name,
+              await one(
+                `SELECT ${measure} AS v FROM exceptions
+                 WHERE coalesce(opened_at >= TIMESTAMPTZ '${FIRST}' AND opened_at < TIMESTAMPTZ '${CLOCK}', true)`,
+              ),
+            ] as const,
         ),
-      ],
+      )),
+      ['exception_ids', await one('SELECT count(DISTINCT exception_id) AS v FROM exceptions')],
+      ['exception_rows', await one('SELECT count(*) AS v FROM exceptions')],
       // retailos' own purchase orders (the plan's auto-approved ones): on order beside the retailer's
       [
         'own_po_units',
@@ -565,7 +582,26 @@ describe('every headline figure equals the ground truth', () => {
 
   it('Exceptions', async () => {
     const cards = await cardsOf('exceptions');
-    check('exceptions', 'open exceptions (SQL)', cards.get('Open exceptions')?.value, q('open_exceptions'));
+    // a count is a count: one row per exception_id, the allocator's exceptions listed once
+    expect(q('exception_rows')).toBe(q('exception_ids'));
+    expect(q('cleared_exceptions'), 'cleared episodes stay listed').toBeGreaterThan(0);
+    check('exceptions', 'open exceptions (SQL)', cards.get('open_exceptions')?.value, q('open_exceptions'));
+    check(
+      'exceptions',
+      'cleared or resolved (SQL)',
+      cards.get('cleared_exceptions')?.value,
+      q('cleared_exceptions'),
+    );
+    check(
+      'exceptions',
+      'revenue at risk (SQL)',
+      cards.get('revenue_at_risk')?.value,
+      q('exceptions_revenue_at_risk'),
+    );
+    const cleared = await tableOf('exceptions', 'cleared-exceptions');
+    expect(cleared.length).toBeGreaterThan(0);
+    // a cleared episode says when it cleared and how long it lasted
+    expect(cleared.some((row) => /\d/.test(row.cleared!) && / h$/.test(row.lasted!))).toBe(true);
   });
 });
 
@@ -649,6 +685,8 @@ describe('late and shuffled delivery: the same numbers', () => {
     'channel_availability',
     'sales_daily',
     'supplier_lead_times',
+    // exception episodes, open and cleared, with their ids: derived from the set of events alone
+    'exceptions',
   ];
   let baseline: Map<string, string>;
 
@@ -687,7 +725,7 @@ describe('late and shuffled delivery: the same numbers', () => {
     baseline = await datasets(path.join(dir, 'baseline-snapshot'));
   });
 
-  it('events held back 2–6 days by the simulator, landed in four chunks with a refresh after each', async () => {
+  it('events held back 2–6 days by the simulator and shuffled, landed in four chunks with a refresh after each', async () => {
     const late = path.join(dir, 'sim-late');
     await cli([
       'simulate',
@@ -704,12 +742,12 @@ describe('late and shuffled delivery: the same numbers', () => {
     ]);
     const manifest = JSON.parse(fs.readFileSync(path.join(late, 'manifest.json'), 'utf8'));
     expect(manifest.faults.late).toBeGreaterThan(100);
-    const files = chunks(
-      eventLines(late),
-      path.join(late, '00-master.jsonl'),
-      path.join(dir, 'late-chunks'),
-      4,
-    );
+    // late and out of order: the late delivery's lines shuffled too, so late events also arrive before
+    // the events they follow
+    const lines = eventLines(late);
+    const shuffled = Rng.derive(7, 'reconcile-late-shuffle').shuffle([...lines]);
+    expect(shuffled).not.toEqual(lines);
+    const files = chunks(shuffled, path.join(late, '00-master.jsonl'), path.join(dir, 'late-chunks'), 4);
     const shown = await variant('late', files);
     for (const [name, rows] of baseline) expect(shown.get(name), name).toBe(rows);
   }, 600_000);

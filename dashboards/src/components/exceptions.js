@@ -1,29 +1,10 @@
-// Owner, SLA and age for exceptions. The exception workflow (issue 8) records owners and deadlines; until
-// its queue exists the page applies this default policy, and says so.
+// Owner, SLA and age of exceptions. The exception workflow records owners and SLAs of the exceptions it
+// tracks (the `exceptions` read model carries them); the others get theirs from the same exception policy
+// the workflow applies (config/exceptions.json, exported as the exception_policy dataset), so the page and
+// `retailos exceptions queue` name the same owner and deadline.
 export const SEVERITIES = ['high', 'medium', 'low'];
 
-const DEFAULT_OWNER = {
-  oversell: 'warehouse',
-  negative_stock: 'warehouse',
-  inventory_mismatch: 'warehouse',
-  transfer_overdue: 'warehouse',
-  damaged_stock: 'warehouse',
-  po_overdue: 'planner',
-  delayed_receipt: 'planner',
-  backorder: 'planner',
-  promise_at_risk: 'planner',
-  substitution_offered: 'planner',
-  fulfilment_hold: 'finance',
-  unknown_reference: 'admin',
-  master_data: 'admin',
-};
-
-const DEFAULT_SLA_HOURS = { high: 24, medium: 72, low: 168 };
-
-const pick = (row, names) => {
-  for (const name of names) if (row?.[name] !== undefined && row[name] !== null) return row[name];
-  return undefined;
-};
+const pickDefined = (...values) => values.find((value) => value !== null && value !== undefined);
 
 /** The detail JSON of an exception as short "key value" text. */
 export function describeDetail(detail) {
@@ -46,36 +27,58 @@ export function describeDetail(detail) {
     .join(' · ');
 }
 
-/** Rows of the queue with owner, status, age, SLA and breach; workflow fields win over the defaults. */
-export function enrichExceptions(rows, workflowRows, asOf) {
-  const workflow = new Map(workflowRows.map((row) => [row.exception_id, row]));
+/** A lookup (type, severity) → {owner_role, sla_hours} from the policy rows; type '*' is the default. */
+export function policyOf(policyRows) {
+  const rules = new Map(policyRows.map((row) => [`${row.exception_type}|${row.severity}`, row]));
+  return (type, severity) =>
+    rules.get(`${type}|${severity}`) ?? rules.get(`*|${severity}`) ?? rules.get('*|medium');
+}
+
+/**
+ * Rows with owner, open/cleared, age (open: to the business clock; cleared: how long it lasted), SLA due and
+ * breach, as the workflow's queue computes them: the SLA runs from the opening, or from the last escalation.
+ */
+export function enrichExceptions(rows, policyRows, asOf) {
+  const policy = policyOf(policyRows);
+  const now = asOf instanceof Date && !Number.isNaN(asOf.getTime()) ? asOf.getTime() : null;
   return rows
     .map((row) => {
-      const wf = workflow.get(row.exception_id);
-      const status = String(pick(wf, ['status', 'state']) ?? row.status ?? 'open');
-      const opened = row.opened_at instanceof Date ? row.opened_at : new Date(row.opened_at);
-      const ageHours = Math.max(0, (asOf.getTime() - opened.getTime()) / 3_600_000);
-      const slaDue = pick(wf, ['sla_due_at', 'due_at', 'escalate_at']);
-      const slaHours =
-        slaDue instanceof Date
-          ? (slaDue.getTime() - opened.getTime()) / 3_600_000
-          : (pick(wf, ['sla_hours']) ?? DEFAULT_SLA_HOURS[row.severity] ?? 72);
+      const rules = policy(row.exception_type, row.severity);
+      const status = String(row.status ?? 'open');
       const open = status !== 'resolved' && status !== 'closed';
+      const opened = row.opened_at instanceof Date ? row.opened_at.getTime() : null;
+      const slaHours = pickDefined(row.sla_hours, rules?.sla_hours) ?? null;
+      const base = row.last_escalated_at instanceof Date ? row.last_escalated_at.getTime() : opened;
+      const due = base !== null && slaHours !== null ? base + slaHours * 3_600_000 : null;
+      const ageHours =
+        open && now !== null && opened !== null ? Math.max(0, (now - opened) / 3_600_000) : null;
       return {
         ...row,
         detail: describeDetail(row.detail),
-        owner: String(
-          pick(wf, ['owner_role', 'owner', 'assignee']) ?? DEFAULT_OWNER[row.exception_type] ?? 'planner',
-        ),
+        item: row.item_name ? `${row.item_name} (${row.sku})` : (row.sku ?? ''),
+        node: row.node_name ?? row.node_id ?? '',
+        owner: String(pickDefined(row.owner_role, rules?.owner_role) ?? '–'),
         status,
         open,
         age_hours: ageHours,
         sla_hours: slaHours,
-        breached: open && ageHours > slaHours,
-        priority: pick(wf, ['priority', 'priority_score']) ?? null,
+        sla_due_at: due === null ? null : new Date(due),
+        breached: open && now !== null && due !== null && now > due,
       };
     })
     .sort(
-      (a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.age_hours - a.age_hours,
+      (a, b) =>
+        Number(b.open) - Number(a.open) ||
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+        (b.age_hours ?? 0) - (a.age_hours ?? 0) ||
+        (b.cleared_at?.getTime?.() ?? 0) - (a.cleared_at?.getTime?.() ?? 0),
     );
+}
+
+/** The median of numbers (null for none). */
+export function median(values) {
+  const sorted = values.filter((value) => Number.isFinite(value)).sort((a, b) => a - b);
+  if (!sorted.length) return null;
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }

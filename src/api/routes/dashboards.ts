@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { buildDashboards, siteDir } from '../../dashboards/build.ts';
-import { canSeePage, PAGES, pagePermissions } from '../../dashboards/pages.ts';
+import { canSeePage, landingPage, PAGES, pagePermissions } from '../../dashboards/pages.ts';
 import { SessionStore } from '../../dashboards/sessions.ts';
 import { canonicalSitePath, siteResource } from '../../dashboards/site-access.ts';
 import { readerSource } from '../../dashboards/sources.ts';
@@ -287,6 +287,13 @@ export function registerDashboards(
       );
     }
     if (resource.kind === 'page' && !canSeePage(caller.role, resource.page)) {
+      // The site root (where the login and the sidebar's first link lead) is the role's own first page.
+      const home = resource.page.page === 'index' ? landingPage(caller.role) : undefined;
+      if (home) {
+        res.setHeader('Cache-Control', 'no-store');
+        res.redirect(303, `${DASHBOARDS_PATH}/${home.page}`);
+        return;
+      }
       const needs = pagePermissions(resource.page).filter((permission) => !can(caller.role, permission));
       res
         .status(403)

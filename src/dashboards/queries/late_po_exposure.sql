@@ -1,7 +1,8 @@
 -- grain: one row per open purchase-order line past its expected date at the business clock (mart_clock): the
 -- supplier, node and sku exposed, the open quantity and value, what the node still has available and for how
 -- many days that covers at the last 28 days' sales (out_within_week: less than 7 days, while selling), and the
--- revenue per day at list price those sales bring. Every such line: the page counts them.
+-- revenue per day at list price those sales bring. Every such line: the page counts them. Supplier, node and
+-- item names stand beside their ids.
 WITH as_of AS (SELECT as_of AS t FROM mart_clock),
 sales AS (
   SELECT sku, node_id, sum(qty) / 28.0 AS daily
@@ -9,7 +10,9 @@ sales AS (
 ),
 node_sales AS (SELECT sku, sum(daily) AS daily FROM sales GROUP BY ALL),
 lines AS (
-  SELECT po.po_id, po.supplier_id, po.node_id, po.sku, coalesce(i.category, 'uncategorised') AS category,
+  SELECT po.po_id, po.supplier_id, coalesce(sup.name, po.supplier_id) AS supplier_name, po.node_id,
+         coalesce(n.name, po.node_id) AS node_name, po.sku, i.name AS item_name,
+         coalesce(i.category, 'uncategorised') AS category,
          po.expected_at, (epoch(as_of.t - po.expected_at) / 86400)::DOUBLE AS days_late,
          po.open_qty::BIGINT AS open_qty, (po.open_qty * po.unit_cost)::DOUBLE AS open_value,
          greatest(coalesce(p.available, 0), 0)::BIGINT AS available,
@@ -20,6 +23,8 @@ lines AS (
   FROM ledger_purchase_orders po CROSS JOIN as_of
   LEFT JOIN inventory_positions p USING (sku, node_id)
   LEFT JOIN stg_items i USING (sku)
+  LEFT JOIN stg_suppliers sup ON sup.supplier_id = po.supplier_id
+  LEFT JOIN stg_nodes n ON n.node_id = po.node_id
   LEFT JOIN sales s USING (sku, node_id)
   LEFT JOIN node_sales ns USING (sku)
   WHERE po.open_qty > 0 AND po.expected_at < as_of.t

@@ -1,3 +1,3 @@
 import { emit } from '../../loaders/snapshot.js';
 
-emit('exception_queue');
+emit('exception_policy');

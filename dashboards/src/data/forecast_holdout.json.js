@@ -1,0 +1,3 @@
+import { emit } from '../../loaders/snapshot.js';
+
+emit('forecast_holdout');
