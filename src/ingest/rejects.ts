@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
+import { decodeUtf8 } from '../contracts/unicode.ts';
 import { UserError } from '../warehouse/errors.ts';
 import { EventLander, type StagedEvent, toColumns } from '../warehouse/landing.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -89,7 +90,9 @@ export async function exportRejects(
 export function readCorrections(file: string): Map<number, unknown> {
   if (!fs.existsSync(file)) throw new UserError(`No such file: ${file}`);
   const corrections = new Map<number, unknown>();
-  fs.readFileSync(file, 'utf8')
+  const decoded = decodeUtf8(fs.readFileSync(file));
+  if (!decoded.ok) throw new UserError(`${file}: not valid UTF-8 (${decoded.problem.message})`);
+  decoded.text
     .split('\n')
     .forEach((text, index) => {
       if (text.trim() === '') return;
