@@ -20,6 +20,8 @@
 --   anomaly            a detector anomaly of the last 7 days on a metric × scope (anomalies, migration 0100)
 --   demand_above_plan  demand sensing: sales running above the forecast past stock + inbound cover
 --                      (demand_sensing_exceptions, migration 0071)
+--   quarantined_event  a landed event the ledger cannot apply, left out of every read model
+--                      (ledger_quarantine, migration 0110, docs/ledger.md "Quarantine")
 -- Identity: exception_id is a stable hash of the type, keys and opening time (an episode keeps its id);
 -- condition_key is the same without the opening time. A condition whose workflow exception is not resolved
 -- keeps that exception's id and state even if its opening time moves (a late event): deduplication.
@@ -219,8 +221,17 @@ anomaly AS (
   FROM anomalies a, cfg
   WHERE a.is_anomaly AND a.day >= CAST(cfg.clock AS DATE) - 7
 ),
+-- events the ledger quarantined (docs/ledger.md, "Quarantine"): the numbers miss them until someone acts
+quarantined AS (
+  SELECT 'quarantined_event' AS exception_type, 'high' AS severity, NULL AS sku, NULL AS node_id,
+         NULL AS order_id, NULL AS line_id, NULL AS po_id, NULL AS transfer_id, q.event_id,
+         q.quarantined_at AS opened_at, NULL::BIGINT AS qty, NULL::DECIMAL(38, 2) AS value,
+         json_object('seq', q.seq, 'type', q.type, 'reason', q.reason, 'message', q.message)::VARCHAR AS detail
+  FROM ledger_quarantine q
+),
 found AS (
   SELECT * FROM oversell
+  UNION ALL BY NAME SELECT * FROM quarantined
   UNION ALL BY NAME SELECT * FROM negative_stock
   UNION ALL BY NAME SELECT * FROM mismatch
   UNION ALL BY NAME SELECT * FROM transfer_overdue
@@ -289,7 +300,7 @@ wf_events AS (
   FROM (SELECT seq, type, occurred_at, payload,
                json_extract_string(payload, ['$.exception_id', '$.note', '$.assignee', '$.to_role', '$.level',
                                              '$.resolution_code']) AS f
-        FROM event_log
+        FROM stg_event_log
         WHERE type IN ('exception_opened', 'exception_acknowledged', 'exception_assigned', 'exception_escalated',
                        'exception_resolved', 'exception_reopened'))
 ),

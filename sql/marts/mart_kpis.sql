@@ -46,7 +46,7 @@ returned AS (
 ),
 refund_times AS (
   SELECT epoch(e.occurred_at - min(r.occurred_at)) / 3600 AS hours
-  FROM event_log e
+  FROM stg_event_log e
   JOIN ledger_stock r ON r.event_type = 'return_received' AND r.return_id = (e.payload->>'return_id'), cfg
   WHERE e.type = 'refund_issued' AND e.occurred_at > cfg.window_start AND e.occurred_at <= cfg.window_end
   GROUP BY e.seq, e.occurred_at

@@ -19,6 +19,6 @@ FROM flagged
 WHERE (value > $value_above OR max_line_qty > $line_qty_above
        OR ($new_region_express AND service_level = 'express' AND new_region))
   AND order_id NOT IN (SELECT order_id FROM workflow_approvals WHERE order_id IS NOT NULL)
-  AND order_id NOT IN (SELECT (payload->>'order_id') FROM event_log
+  AND order_id NOT IN (SELECT (payload->>'order_id') FROM stg_event_log
                        WHERE type = 'order_cancelled' AND (payload->>'line_id') IS NULL)
 ORDER BY placed_at, order_id

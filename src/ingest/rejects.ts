@@ -15,6 +15,7 @@ export interface RejectRow {
   source_line: number | null;
   event_id: string | null;
   type: string | null;
+  /** unreadable | invalid | conflict | quarantined (a landed event the ledger cannot apply) */
   reason: string;
   errors: { path: string; code: string; message: string }[];
   raw: string;
@@ -92,23 +93,21 @@ export function readCorrections(file: string): Map<number, unknown> {
   const corrections = new Map<number, unknown>();
   const decoded = decodeUtf8(fs.readFileSync(file));
   if (!decoded.ok) throw new UserError(`${file}: not valid UTF-8 (${decoded.problem.message})`);
-  decoded.text
-    .split('\n')
-    .forEach((text, index) => {
-      if (text.trim() === '') return;
-      let entry: { reject_id?: unknown; input?: unknown };
-      try {
-        entry = JSON.parse(text);
-      } catch {
-        throw new UserError(`${file}:${index + 1}: not valid JSON`);
-      }
-      if (typeof entry.reject_id !== 'number' || !('input' in entry)) {
-        throw new UserError(
-          `${file}:${index + 1}: expected {"reject_id": N, "input": {…}} as written by rejects export`,
-        );
-      }
-      corrections.set(entry.reject_id, entry.input);
-    });
+  decoded.text.split('\n').forEach((text, index) => {
+    if (text.trim() === '') return;
+    let entry: { reject_id?: unknown; input?: unknown };
+    try {
+      entry = JSON.parse(text);
+    } catch {
+      throw new UserError(`${file}:${index + 1}: not valid JSON`);
+    }
+    if (typeof entry.reject_id !== 'number' || !('input' in entry)) {
+      throw new UserError(
+        `${file}:${index + 1}: expected {"reject_id": N, "input": {…}} as written by rejects export`,
+      );
+    }
+    corrections.set(entry.reject_id, entry.input);
+  });
   return corrections;
 }
 
@@ -123,6 +122,8 @@ export interface RetryOutcome {
  * Re-submits open rejects, as stored or as corrected (`corrections`). An input
  * that now validates lands like any other event and its reject is resolved;
  * one that still fails keeps its reject open with the new errors.
+ * Quarantined events are skipped: they are in the log already (their id is
+ * taken), so a correction is a new event with a new event_id.
  */
 export async function retryRejects(
   warehouse: Warehouse,
@@ -130,7 +131,9 @@ export async function retryRejects(
   corrections?: Map<number, unknown>,
 ): Promise<RetryOutcome> {
   const ids = filter.ids ?? (corrections ? [...corrections.keys()] : undefined);
-  const rows = await listRejects(warehouse, { ...filter, status: 'open', ...(ids ? { ids } : {}) });
+  const rows = (await listRejects(warehouse, { ...filter, status: 'open', ...(ids ? { ids } : {}) })).filter(
+    (row) => row.reason !== 'quarantined',
+  );
   const staged: { rejectId: number; event: StagedEvent }[] = [];
   let stillRejected = 0;
   for (const row of rows) {

@@ -4,7 +4,7 @@ WITH moves AS (
   SELECT occurred_at::DATE AS day, (payload->>'node_id') AS node_id,
          sum(CASE type WHEN 'allocated' THEN 1 ELSE -1 END * TRY_CAST(payload->>'qty' AS BIGINT)) AS delta,
          sum(CASE WHEN type = 'shipped' THEN TRY_CAST(payload->>'qty' AS BIGINT) ELSE 0 END) AS shipped
-  FROM event_log WHERE type IN ('allocated', 'allocation_released', 'shipped') GROUP BY ALL
+  FROM stg_event_log WHERE type IN ('allocated', 'allocation_released', 'shipped') GROUP BY ALL
 ),
 days AS (
   SELECT unnest(generate_series(min(day), max(day), INTERVAL 1 DAY))::DATE AS day FROM moves

@@ -12,11 +12,11 @@ counts AS (
 shipped AS (SELECT * FROM order_facts WHERE fully_shipped AND last_shipped_at IS NOT NULL),
 promised AS (
   SELECT (payload->>'order_id') AS order_id, TRY_CAST(payload->>'promised_by' AS DATE) AS promised_by
-  FROM event_log WHERE type = 'order_placed'
+  FROM stg_event_log WHERE type = 'order_placed'
 ),
 refunds AS (
   SELECT e.occurred_at::DATE AS day, epoch(e.occurred_at - min(r.occurred_at)) / 3600 AS hours
-  FROM event_log e
+  FROM stg_event_log e
   JOIN ledger_stock r ON r.event_type = 'return_received' AND r.return_id = (e.payload->>'return_id')
   WHERE e.type = 'refund_issued'
   GROUP BY e.seq, e.occurred_at

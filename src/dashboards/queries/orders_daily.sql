@@ -8,7 +8,7 @@ nodes_per_order AS (
 ),
 promised AS (
   SELECT (payload->>'order_id') AS order_id, TRY_CAST(payload->>'promised_by' AS DATE) AS promised_by
-  FROM event_log WHERE type = 'order_placed'
+  FROM stg_event_log WHERE type = 'order_placed'
 )
 SELECT f.placed_at::DATE AS day, f.channel_id,
        count(*)::BIGINT AS orders, sum(f.lines)::BIGINT AS lines,
