@@ -21,11 +21,14 @@ export function isEventFailure(error: unknown): boolean {
   return EVENT_FAILURE_RE.test(error instanceof Error ? error.message : String(error));
 }
 
-/** The first line of a refresh error, without the statement `runStep` appends. */
+/** The first line of a refresh error (without DuckDB's context and the statement `runStep` appends), capped. */
 export function failureMessage(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const head = message.split('\n--- statement ---')[0]!.trim();
-  return head.length > 500 ? `${head.slice(0, 500)}…` : head;
+  const head = message
+    .split('\n')[0]!
+    .trim()
+    .replace(/\d{24,}(\.\d+)?/g, (digits) => `${digits.slice(0, 12)}…`);
+  return head.length > 300 ? `${head.slice(0, 300)}…` : head;
 }
 
 /**

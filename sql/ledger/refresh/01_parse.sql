@@ -41,13 +41,14 @@ FROM (
     CASE
       WHEN NOT readable THEN 'the stored payload is not JSON the warehouse can read'
       WHEN field_problem IS NOT NULL THEN field_problem
-      ELSE 'missing ' || missing || ', which a ' || type || ' needs'
+      ELSE 'missing ' || missing || ', needed by ' || type || ' events'
     END AS message
   FROM (
     SELECT *,
       CASE
-        WHEN f[3] IS NOT NULL AND TRY_CAST(f[3] AS BIGINT) IS NULL THEN 'qty is not an integer: ' || left(f[3], 64)
-        WHEN f[13] IS NOT NULL AND TRY_CAST(f[13] AS BIGINT) IS NULL
+        -- an integer written as JSON writes it (a cast alone would round 1.5 to 2)
+        WHEN TRY_CAST(f[3] AS BIGINT)::VARCHAR IS DISTINCT FROM f[3] THEN 'qty is not an integer: ' || left(f[3], 64)
+        WHEN TRY_CAST(f[13] AS BIGINT)::VARCHAR IS DISTINCT FROM f[13]
           THEN 'counted_qty is not an integer: ' || left(f[13], 64)
         WHEN f[4] IS NOT NULL AND TRY_CAST(f[4] AS DOUBLE) IS NULL THEN 'unit_cost is not a number: ' || left(f[4], 64)
         WHEN f[19] IS NOT NULL AND TRY_CAST(f[19] AS DOUBLE) IS NULL
