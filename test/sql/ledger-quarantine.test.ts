@@ -271,22 +271,22 @@ describe('ledger quarantine', () => {
       [
         f.make('receipt', at(2, 2), { node_id: 'DC', sku: 'A', qty: 'abc', unit_cost: 2 }),
         'bad_field',
-        /qty is not an integer: abc/,
+        /^qty does not convert to what a receipt event needs: abc$/,
       ],
       [
-        f.make('cycle_count', at(2, 3), { node_id: 'DC', sku: 'A', counted_qty: 1.5 }),
+        f.make('cycle_count', at(2, 3), { node_id: 'DC', sku: 'A', counted_qty: 'many' }),
         'bad_field',
-        /counted_qty is not an integer/,
+        /^counted_qty does not convert to what a cycle_count event needs: many$/,
       ],
       [
         f.make('pos_sale', at(2, 4), { node_id: 'DC', qty: 1, unit_price: 5 }),
         'missing_field',
-        /missing sku, needed by pos_sale events/,
+        /^missing sku, needed by pos_sale events$/,
       ],
       [
         f.make('allocated', at(2, 5), { line_id: '1', node_id: 'DC', sku: 'A', qty: 1 }),
         'missing_field',
-        /missing order_id/,
+        /^missing order_id, needed by allocated events$/,
       ],
       [
         f.make('po_created', at(2, 6), {
@@ -297,25 +297,18 @@ describe('ledger quarantine', () => {
           lines: 'none',
         }),
         'bad_field',
-        /lines is not an array of purchase order lines/,
+        /^lines does not convert to what a po_created event needs: none$/,
       ],
       [
-        f.make('transfer_shipped', at(2, 7), {
-          transfer_id: 'T2',
-          from_node_id: 'DC',
-          to_node_id: 'ST1',
-          sku: 'B',
-          qty: 1,
-          expected_at: 'soon',
-        }),
+        f.make('po_updated', at(2, 7), { po_id: 'P1', expected_at: 'soon' }),
         'bad_field',
-        /expected_at is not a date or timestamp: soon/,
+        /^expected_at does not convert to what a po_updated event needs: soon$/,
       ],
       // converts fine, but its value overflows the ledger's DECIMAL(38, 2): found only by isolating it
       [
         f.make('receipt', at(2, 8), { node_id: 'DC', sku: 'B', qty: 5, unit_cost: 1e300 }),
         'refresh_failed',
-        /the ledger refresh fails on this event: .*Conversion Error: Could not cast value 500000000000…/,
+        /^the ledger refresh fails on this event: .*Conversion Error: Could not cast value 500000000000…/,
       ],
     ];
 
@@ -327,6 +320,20 @@ describe('ledger quarantine', () => {
     const warehouse = await tmp.open('mixed.duckdb');
     await land(warehouse, valid.slice(0, 5));
     for (const [event] of bad) await poison(warehouse, event);
+    // a quantity that fits a BIGINT but overflows the running balance (10 units are there already): written
+    // as text, since JavaScript numbers cannot hold it; found only by isolating it
+    const overflow = f.make('receipt', at(2, 9), { node_id: 'DC', sku: 'A', qty: 0, unit_cost: 1 });
+    await inject(warehouse, {
+      event_id: String(overflow.event_id),
+      type: 'receipt',
+      occurred_at: String(overflow.occurred_at),
+      payload: JSON.stringify(overflow).replace('"qty":0', '"qty":9223372036854775800'),
+    });
+    bad.push([
+      overflow,
+      'refresh_failed',
+      /^the ledger refresh fails on this event: .*(Out of Range|Conversion) Error/,
+    ]);
     await land(warehouse, valid.slice(5));
     // bounded refreshes, as the server runs them
     let quarantined = 0;
