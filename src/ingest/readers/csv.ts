@@ -96,10 +96,12 @@ function utf8OrEscaped(bytes: Buffer): string {
   return isUtf8(bytes) ? bytes.toString('utf8') : escapeInvalidUtf8(bytes);
 }
 
-/** Bytes of the newline (LF or CRLF) that ends a record's raw bytes, if any. */
+/** Bytes of the line break (LF, CRLF or a lone CR) that ends a record's raw bytes, if any. */
 function trailingNewlineBytes(raw: Buffer): number {
-  if (raw[raw.length - 1] !== 0x0a) return 0;
-  return raw[raw.length - 2] === 0x0d ? 2 : 1;
+  let end = raw.length;
+  if (raw[end - 1] === 0x0a) end--;
+  if (raw[end - 1] === 0x0d) end--;
+  return raw.length - end;
 }
 
 /** Newlines inside a record's raw text, not counting the one that ends it. */
