@@ -76,21 +76,34 @@ export function escapeUnsafe(value: string): string {
  * or `undefined` when there is none. Iterative, so a deeply nested value cannot overflow the stack.
  */
 export function findLoneSurrogate(value: unknown): (string | number)[] | undefined {
-  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  // Each entry links to its parent, so a path is built only for the string found (copying paths at every
+  // level would cost depth² on a deep value).
+  interface Entry {
+    node: unknown;
+    key: string | number | undefined;
+    parent: Entry | undefined;
+  }
+  const pathOf = (entry: Entry | undefined, last?: string): (string | number)[] => {
+    const path: (string | number)[] = last === undefined ? [] : [last];
+    for (let at = entry; at?.key !== undefined; at = at.parent) path.push(at.key);
+    return path.reverse();
+  };
+  const stack: Entry[] = [{ node: value, key: undefined, parent: undefined }];
   while (stack.length > 0) {
-    const { node, path } = stack.pop()!;
+    const entry = stack.pop()!;
+    const { node } = entry;
     if (typeof node === 'string') {
-      if (LONE_SURROGATE_RE.test(node)) return path;
+      if (LONE_SURROGATE_RE.test(node)) return pathOf(entry);
     } else if (Array.isArray(node)) {
       for (let index = node.length - 1; index >= 0; index--) {
-        stack.push({ node: node[index], path: [...path, index] });
+        stack.push({ node: node[index], key: index, parent: entry });
       }
     } else if (typeof node === 'object' && node !== null) {
       const keys = Object.keys(node);
       for (let index = keys.length - 1; index >= 0; index--) {
         const key = keys[index]!;
-        if (LONE_SURROGATE_RE.test(key)) return [...path, key];
-        stack.push({ node: (node as Record<string, unknown>)[key], path: [...path, key] });
+        if (LONE_SURROGATE_RE.test(key)) return pathOf(entry, key);
+        stack.push({ node: (node as Record<string, unknown>)[key], key, parent: entry });
       }
     }
   }
