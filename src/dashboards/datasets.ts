@@ -66,7 +66,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     source: {
       kind: 'query',
       query: 'kpi_daily',
-      needs: ['ledger_stock', 'ledger_keys', 'stg_items', 'ledger_config', ...ORDER_FACTS, 'event_log'],
+      needs: ['ledger_stock', 'ledger_keys', 'stg_items', 'ledger_config', ...ORDER_FACTS, 'stg_event_log'],
     },
   },
   {
@@ -162,7 +162,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     source: {
       kind: 'query',
       query: 'orders_daily',
-      needs: [...ORDER_FACTS, 'ledger_sales', 'event_log'],
+      needs: [...ORDER_FACTS, 'ledger_sales', 'stg_event_log'],
     },
   },
   {
@@ -184,7 +184,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     permission: 'inventory:read',
     title: 'pick backlog by day and node',
     producer: 'ingestion',
-    source: { kind: 'query', query: 'backlog_daily', needs: ['event_log', 'stg_nodes'] },
+    source: { kind: 'query', query: 'backlog_daily', needs: ['stg_event_log', 'stg_nodes'] },
   },
   {
     name: 'order_queues',
