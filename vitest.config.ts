@@ -3,8 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Timeouts are guard rails against hangs, never speed checks: CI and outside checks run beside other
+    // work on two cores, where a DuckDB-heavy test can take several times its quiet-machine duration.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    teardownTimeout: 120_000,
     // DuckDB instances are heavy; two cores on CI: keep parallelism modest.
     maxWorkers: 2,
   },

@@ -68,13 +68,10 @@ async function send(
   return withRetries(
     async () => {
       if (sub.spec.channel === 'webhook') {
-        await postWebhook(
-          sub.spec.webhook!.url,
-          sub.spec.webhook!.secret,
-          payload.delivery_id,
-          body,
-          deps.clock.now(),
-        );
+        const webhook = sub.spec.webhook;
+        if (!webhook)
+          throw new Error('the webhook URL and secret of this subscription are missing (secret store)');
+        await postWebhook(webhook.url, webhook.secret, payload.delivery_id, body, deps.clock.now());
       } else {
         if (!deps.smtp) throw new Error('no SMTP server configured (RETAILOS_SMTP_URL)');
         await sendMail(deps.smtp, { ...mailFor(payload), to: sub.spec.email!.to });

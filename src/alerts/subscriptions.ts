@@ -1,42 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { deleteSecret, readSecrets, storeJsonSecret } from '../secrets/store.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { alertRoleSchema, severityRank, severitySchema } from './config.ts';
+import { urlOrigin } from './delivery/webhook.ts';
 import type { AlertRow } from './store.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM (24h, UTC)');
 
+const webhookSchema = z.object({ url: z.url(), secret: z.string().min(16) });
+
+/** What a subscription is, but where to send it: the same in what is given and what is stored. */
+const subscriptionFields = {
+  name: z.string().min(1).max(200),
+  /** Which alerts: every given filter must match (absent = any). */
+  filter: z
+    .object({
+      roles: z.array(alertRoleSchema).optional(),
+      rules: z.array(z.string()).optional(),
+      min_severity: severitySchema.default('info'),
+      nodes: z.array(z.string()).optional(),
+      channels: z.array(z.string()).optional(),
+    })
+    .prefault({}),
+  channel: z.enum(['webhook', 'email']),
+  email: z.object({ to: z.array(z.email()).min(1) }).optional(),
+  /** immediate: one message per alert; digest: queued and sent together by the digest job. */
+  mode: z.enum(['immediate', 'digest']).default('immediate'),
+  /** Immediate alerts inside quiet hours go to the next digest instead, except critical ones. */
+  quiet_hours: z.object({ start: hhmm, end: hhmm }).optional(),
+  /** At most `max` immediate messages per `window_minutes`; the rest wait for the digest. */
+  throttle: z
+    .object({ max: z.number().int().positive(), window_minutes: z.number().int().positive() })
+    .default({ max: 20, window_minutes: 60 }),
+};
+
 export const subscriptionSpecSchema = z
   .object({
-    name: z.string().min(1).max(200),
-    /** Which alerts: every given filter must match (absent = any). */
-    filter: z
-      .object({
-        roles: z.array(alertRoleSchema).optional(),
-        rules: z.array(z.string()).optional(),
-        min_severity: severitySchema.default('info'),
-        nodes: z.array(z.string()).optional(),
-        channels: z.array(z.string()).optional(),
-      })
-      .prefault({}),
-    channel: z.enum(['webhook', 'email']),
+    ...subscriptionFields,
     /** webhook: url + HMAC secret; email: recipients. */
-    webhook: z.object({ url: z.url(), secret: z.string().min(16) }).optional(),
-    email: z.object({ to: z.array(z.email()).min(1) }).optional(),
-    /** immediate: one message per alert; digest: queued and sent together by the digest job. */
-    mode: z.enum(['immediate', 'digest']).default('immediate'),
-    /** Immediate alerts inside quiet hours go to the next digest instead, except critical ones. */
-    quiet_hours: z.object({ start: hhmm, end: hhmm }).optional(),
-    /** At most `max` immediate messages per `window_minutes`; the rest wait for the digest. */
-    throttle: z
-      .object({ max: z.number().int().positive(), window_minutes: z.number().int().positive() })
-      .default({ max: 20, window_minutes: 60 }),
+    webhook: webhookSchema.optional(),
   })
   .refine((s) => (s.channel === 'webhook' ? s.webhook !== undefined : s.email !== undefined), {
     message: 'a webhook subscription needs `webhook` {url, secret}; an email one needs `email` {to}',
   });
 export type SubscriptionSpec = z.infer<typeof subscriptionSpecSchema>;
+
+/**
+ * A subscription as alert_subscriptions.spec holds it: a webhook's URL and signing secret live in the
+ * secret store (src/secrets/store.ts); the row keeps the URL's origin, for people and audits, and the
+ * secret's id.
+ */
+const storedSpecSchema = z.object({
+  ...subscriptionFields,
+  webhook: z.object({ origin: z.string(), credentials: z.string() }).optional(),
+});
+type StoredSpec = z.infer<typeof storedSpecSchema>;
+
+const WEBHOOK_SECRET = 'alert_subscription.webhook';
 
 export interface Subscription {
   subscription_id: string;
@@ -62,13 +84,33 @@ export async function createSubscription(
   now: Date,
 ): Promise<Subscription> {
   const id = `sub-${randomUUID()}`;
-  await warehouse.run(
-    `INSERT INTO alert_subscriptions VALUES ($id, $name, $spec::JSON, $by, $now::TIMESTAMPTZ, true)`,
-    { id, name: spec.name, spec: JSON.stringify(spec), by: createdBy, now: now.toISOString() },
-  );
+  await warehouse.transaction(async () => {
+    const { webhook, ...rest } = spec;
+    const stored: StoredSpec = webhook
+      ? {
+          ...rest,
+          webhook: {
+            origin: urlOrigin(webhook.url),
+            credentials: await storeJsonSecret(
+              warehouse,
+              { purpose: WEBHOOK_SECRET, ownerId: id, value: webhook },
+              now,
+            ),
+          },
+        }
+      : rest;
+    await warehouse.run(
+      `INSERT INTO alert_subscriptions VALUES ($id, $name, $spec::JSON, $by, $now::TIMESTAMPTZ, true)`,
+      { id, name: spec.name, spec: JSON.stringify(stored), by: createdBy, now: now.toISOString() },
+    );
+  });
   return { subscription_id: id, spec, created_by: createdBy, created_at: now.toISOString() };
 }
 
+/**
+ * The active subscriptions, webhook credentials read back from the secret store. A webhook subscription
+ * whose credentials are gone keeps no `webhook`: its deliveries fail with a message that says so.
+ */
 export async function listSubscriptions(warehouse: Warehouse): Promise<Subscription[]> {
   const rows = await warehouse.all<{
     subscription_id: string;
@@ -79,22 +121,38 @@ export async function listSubscriptions(warehouse: Warehouse): Promise<Subscript
     `SELECT subscription_id, spec::VARCHAR AS spec, created_by, created_at FROM alert_subscriptions
      WHERE active ORDER BY created_at, subscription_id`,
   );
-  return rows.map((r) => ({
-    subscription_id: r.subscription_id,
-    spec: subscriptionSpecSchema.parse(JSON.parse(r.spec)),
-    created_by: r.created_by,
-    created_at: r.created_at.toISOString(),
-  }));
+  const stored = rows.map((r) => storedSpecSchema.parse(JSON.parse(r.spec)));
+  const secrets = await readSecrets(
+    warehouse,
+    stored.flatMap((spec) => (spec.webhook ? [spec.webhook.credentials] : [])),
+  );
+  return rows.map((r, index) => {
+    const { webhook, ...rest } = stored[index]!;
+    const credentials = webhook ? secrets.get(webhook.credentials) : undefined;
+    return {
+      subscription_id: r.subscription_id,
+      spec: {
+        ...rest,
+        ...(credentials === undefined ? {} : { webhook: webhookSchema.parse(JSON.parse(credentials)) }),
+      },
+      created_by: r.created_by,
+      created_at: r.created_at.toISOString(),
+    };
+  });
 }
 
-/** Deactivates a subscription (its delivery log stays). Returns false when there was none. */
+/** Deactivates a subscription (its delivery log stays) and forgets its credentials. False when there was none. */
 export async function deleteSubscription(warehouse: Warehouse, id: string): Promise<boolean> {
-  const row = await warehouse.one<{ n: bigint }>(
-    `SELECT count(*) AS n FROM alert_subscriptions WHERE subscription_id = $id AND active`,
+  const row = await warehouse.one<{ credentials: string | null }>(
+    `SELECT spec->>'$.webhook.credentials' AS credentials FROM alert_subscriptions
+     WHERE subscription_id = $id AND active`,
     { id },
   );
-  if (!row || row.n === 0n) return false;
-  await warehouse.run(`UPDATE alert_subscriptions SET active = false WHERE subscription_id = $id`, { id });
+  if (!row) return false;
+  await warehouse.transaction(async () => {
+    await warehouse.run(`UPDATE alert_subscriptions SET active = false WHERE subscription_id = $id`, { id });
+    if (row.credentials) await deleteSecret(warehouse, row.credentials);
+  });
   return true;
 }
 

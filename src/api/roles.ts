@@ -4,6 +4,11 @@
  */
 export const PERMISSIONS = [
   'events:write',
+  /**
+   * Raw price, PO, transfer and item-cost events pass without the approval policy's check (docs/workflow.md
+   * "Raw events"): for systems of record that ran their own approvals (an ERP). Admin and erp only.
+   */
+  'events:bypass_approval',
   'inventory:read',
   'valuation:read',
   'exceptions:read',
@@ -39,6 +44,7 @@ export const ROLES = [
   'finance',
   'analyst',
   'integration',
+  'erp',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -117,6 +123,16 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'subscriptions:manage',
   ],
   integration: ['events:write', 'inventory:read', 'orders:read', 'rejects:read', 'metrics:read', 'docs:read'],
+  // An integration whose prices, purchase orders and transfers were approved in the source system.
+  erp: [
+    'events:write',
+    'events:bypass_approval',
+    'inventory:read',
+    'orders:read',
+    'rejects:read',
+    'metrics:read',
+    'docs:read',
+  ],
 };
 
 const GRANTS = new Map<Role, ReadonlySet<Permission>>(

@@ -52,36 +52,46 @@ export async function openFileSource(dbPath: string): Promise<SnapshotSource> {
 
 const API_MAX_ROWS = 100_000;
 
-/** A running server's POST /api/v1/sql (the key needs sql:query: admin or analyst). */
+/**
+ * A running server's POST /api/v1/sql, and GET /api/v1/sql/relations for what exists (the SQL sandbox
+ * reads no catalog). The key needs sql:query: admin or analyst.
+ */
 export function apiSource(baseUrl: string, key: string, fetchImpl: typeof fetch = fetch): SnapshotSource {
-  const url = new URL('/api/v1/sql', baseUrl).toString();
-  async function query(sql: string): Promise<Row[]> {
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const url = new URL(path, baseUrl).toString();
     let response: Response;
     try {
       response = await fetchImpl(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ sql, format: 'json', max_rows: API_MAX_ROWS }),
+        method,
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {
       throw new UserError(`Cannot reach ${baseUrl}: ${(error as Error).message}`, 3);
     }
-    const body = (await response.json().catch(() => ({}))) as {
-      rows?: Row[];
-      detail?: string;
-      code?: string;
-    };
+    const answer = (await response.json().catch(() => ({}))) as T & { detail?: string; code?: string };
     if (response.status === 401 || response.status === 403) {
-      throw new UserError(`The server refused the key (${response.status}): ${body.detail ?? ''}`, 2);
+      throw new UserError(`The server refused the key (${response.status}): ${answer.detail ?? ''}`, 2);
     }
-    if (!response.ok) throw new Error(body.detail ?? `POST ${url} answered ${response.status}`);
-    return body.rows ?? [];
+    if (!response.ok) throw new Error(answer.detail ?? `${method} ${url} answered ${response.status}`);
+    return answer;
+  }
+  async function query(sql: string): Promise<Row[]> {
+    const answer = await call<{ rows?: Row[] }>('POST', '/api/v1/sql', {
+      sql,
+      format: 'json',
+      max_rows: API_MAX_ROWS,
+    });
+    return answer.rows ?? [];
   }
   return {
     description: baseUrl,
     async relations() {
-      const rows = await query(RELATIONS_SQL);
-      return new Set(rows.map((row) => String(row.name)));
+      const answer = await call<{ relations?: { name: string }[] }>('GET', '/api/v1/sql/relations');
+      return new Set((answer.relations ?? []).map((relation) => relation.name));
     },
     query,
     async close() {},

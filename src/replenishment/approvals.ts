@@ -5,7 +5,9 @@
  * is one `transfer_shipped`) — requested by `replenishment`, so the requester never approves its own
  * proposal. The workflow's policy (config/approvals.json) decides what needs a person: below its
  * thresholds a request is approved at once and its action lands (the policy auto-approves); above them
- * it waits for `decide`. Approval lands the action, so an approved recommendation is `ordered` at once.
+ * it waits for `decide`. The policy judges the warehouse's amounts (docs/workflow.md "Amounts"): a PO line
+ * costed below the item's unit_cost is judged at the item's cost, a transfer at the sender's average cost.
+ * Approval lands the action, so an approved recommendation is `ordered` at once.
  * The status shown is derived from the workflow's requests (store.ts), so decisions taken through the
  * workflow's own API or CLI show here too.
  */

@@ -1,7 +1,8 @@
 /**
  * Approvals (docs/workflow.md, the stable interface at its top): `requestApproval`, `decide`, `cancelApproval`,
  * `listApprovals`, `screenOrders`. Requests and decisions are workflow events (`approval_requested`,
- * `approval_decided`, `approval_cancelled`); the state is the `workflow_approvals` view over them. An approved
+ * `approval_decided`, `approval_cancelled`); the state is the `workflow_approvals` view over them. Requests
+ * are judged on the warehouse's amounts (`valuation.ts`), never on the requester's. An approved
  * request's action lands in the same batch as the decision that approved it:
  * - purchase order → `po_created`;
  * - transfer → `transfer_shipped`-ready instructions (recorded in the decision's `outcome`: the WMS sends
@@ -26,25 +27,62 @@ import {
 } from './policy.ts';
 import { type Reader, warehouseReader } from './reader.ts';
 import { workflowSql } from './sql.ts';
+import {
+  type Amount,
+  landedKey,
+  landedLines,
+  landedValue,
+  type PurchaseFields,
+  priceChangeAmount,
+  purchaseAmount,
+  round2,
+  transferAmount,
+  valuationFacts,
+  withLanded,
+} from './valuation.ts';
 
 const json = z.record(z.string(), z.unknown());
 
+/**
+ * An action carries its event's fields and nothing else: amounts a requester might add to argue for a
+ * lower tier are refused — by name for the usual ones (a 400 that says why), and any other unknown field
+ * too — because the policy values every action from the warehouse (`valuation.ts`).
+ */
+const CLAIMED_AMOUNTS = [
+  'current_price',
+  'list_price',
+  'unit_value',
+  'unit_cost',
+  'avg_unit_cost',
+  'value',
+  'total_value',
+  'amount',
+  'markdown_pct',
+] as const;
+const NOT_ACCEPTED =
+  'not accepted: the policy takes every amount (current price, unit cost, value) from the warehouse';
+
+function action<S extends z.ZodRawShape>(shape: S) {
+  const claims = Object.fromEntries(
+    CLAIMED_AMOUNTS.map((name) => [name, z.never({ error: `${name} ${NOT_ACCEPTED}` }).optional()]),
+  ) as Record<(typeof CLAIMED_AMOUNTS)[number], z.ZodOptional<z.ZodNever>>;
+  return z.strictObject(
+    { ...claims, ...shape },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `${issue.keys.join(', ')} ${NOT_ACCEPTED}; an action carries only its event`
+          : undefined,
+    },
+  );
+}
+
 /** What an approved request does. Field shapes are the contract's (checked against its schemas). */
 export const approvalActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('po_created'), po: json }),
-  z.strictObject({
-    type: z.literal('transfer'),
-    transfer: json,
-    /** Value per unit (default: the sender's average cost, else the item's cost). */
-    unit_value: z.number().min(0).optional(),
-  }),
-  z.strictObject({
-    type: z.literal('price_changed'),
-    price: json,
-    /** The price the markdown starts from (default: the item's list price). */
-    current_price: z.number().positive().optional(),
-  }),
-  z.strictObject({
+  action({ type: z.literal('po_created'), po: json }),
+  action({ type: z.literal('transfer'), transfer: json }),
+  action({ type: z.literal('price_changed'), price: json }),
+  action({
     type: z.literal('order_release'),
     order: z.strictObject({ order_id: z.string().min(1) }),
   }),
@@ -176,64 +214,69 @@ interface Valued {
   orderId: string | null;
 }
 
+/**
+ * Values an action from the warehouse (`valuation.ts`) once its event has passed the contract, so every
+ * field read here has the contract's type. Unknown skus and nodes are refused, never valued at 0.
+ */
 async function valuation(
   warehouse: Warehouse,
   policy: ApprovalPolicy,
-  kind: ApprovalKind,
   action: ApprovalAction,
+  event: WorkflowEventBody | undefined,
   context: Record<string, unknown> | undefined,
+  at: string,
 ): Promise<Valued> {
+  const reader = warehouseReader(warehouse);
+  const judged = (kind: 'purchase_order' | 'transfer' | 'markdown', result: Amount): Valued => {
+    if (!result.ok)
+      throw new WorkflowError('invalid', `Cannot value this ${kind} request: ${result.problem}.`);
+    const evaluation = evaluate(policy, kind, kind === 'markdown' ? result.markdownPct! : result.value);
+    return {
+      value: result.value,
+      markdownPct: result.markdownPct,
+      evaluation: { ...evaluation, rule: `${evaluation.rule} (${result.basis})` },
+      orderId: null,
+    };
+  };
+  const now = await businessNow(reader);
   switch (action.type) {
     case 'po_created': {
-      const lines = (action.po.lines ?? []) as { qty?: number; unit_cost?: number }[];
-      const value = round2(lines.reduce((sum, line) => sum + (line.qty ?? 0) * (line.unit_cost ?? 0), 0));
-      return {
-        value,
-        markdownPct: null,
-        evaluation: evaluate(policy, 'purchase_order', value),
-        orderId: null,
-      };
+      const po = event as unknown as PurchaseFields;
+      // earlier po_created events of this po_id add up in the ledger: the PO is judged whole
+      const landed = await landedLines(reader, {
+        poIds: [po.po_id],
+        transferIds: [],
+        excludeEventIds: [event!.event_id],
+      });
+      const facts = await valuationFacts(
+        reader,
+        [
+          ...po.lines.map((line) => ({ sku: line.sku, node_id: po.node_id, at })),
+          ...landed.map((line) => landedKey(line, now)),
+        ],
+        now,
+      );
+      const own = purchaseAmount(po, facts);
+      const before = landed.reduce((sum, line, i) => sum + landedValue(line, facts[po.lines.length + i]!), 0);
+      return judged('purchase_order', withLanded(own, before, `ordered under ${po.po_id} before`));
     }
     case 'transfer': {
-      const t = action.transfer as { sku?: string; from_node_id?: string; qty?: number };
-      const unit =
-        action.unit_value ??
-        Number(
-          (
-            await warehouse.one<{ v: number | null }>(
-              `SELECT coalesce((SELECT avg_unit_cost FROM inventory_positions WHERE sku = $sku AND node_id = $node),
-                               (SELECT unit_cost FROM stg_items WHERE sku = $sku), 0) AS v`,
-              { sku: t.sku ?? '', node: t.from_node_id ?? '' },
-            )
-          )?.v ?? 0,
-        );
-      const value = round2((t.qty ?? 0) * unit);
-      return { value, markdownPct: null, evaluation: evaluate(policy, 'transfer', value), orderId: null };
+      const t = event as unknown as Parameters<typeof transferAmount>[0];
+      const [facts] = await valuationFacts(
+        reader,
+        [{ sku: t.sku, node_id: t.from_node_id, to_node_id: t.to_node_id, at }],
+        now,
+      );
+      return judged('transfer', transferAmount(t, facts!));
     }
     case 'price_changed': {
-      const p = action.price as { sku?: string; price?: number };
-      const current =
-        action.current_price ??
-        Number(
-          (
-            await warehouse.one<{ v: number | null }>(
-              'SELECT list_price AS v FROM stg_items WHERE sku = $sku',
-              {
-                sku: p.sku ?? '',
-              },
-            )
-          )?.v ?? 0,
-        );
-      if (!(current > 0)) {
-        throw new WorkflowError('invalid', `No current price for ${p.sku}: give action.current_price.`);
-      }
-      const pct = Math.round(Math.max(0, ((current - (p.price ?? current)) / current) * 100) * 100) / 100;
-      return {
-        value: round2(Math.max(0, current - (p.price ?? current))),
-        markdownPct: pct,
-        evaluation: evaluate(policy, 'markdown', pct),
-        orderId: null,
-      };
+      const p = event as unknown as Parameters<typeof priceChangeAmount>[0];
+      const [facts] = await valuationFacts(
+        reader,
+        [{ sku: p.sku, channel_id: p.channel_id, at, prices: true }],
+        now,
+      );
+      return judged('markdown', priceChangeAmount(p, facts!));
     }
     case 'order_release': {
       const facts = await orderFacts(warehouse, action.order.order_id);
@@ -249,11 +292,6 @@ async function valuation(
       };
     }
   }
-  throw new WorkflowError('invalid', `Unknown action for ${kind}.`);
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 async function orderFacts(
@@ -285,6 +323,25 @@ function defaultRequestId(kind: ApprovalKind, action: ApprovalAction): string {
   }
 }
 
+/** The action's contract event, validated (so a bad action is refused when asked, not when approved). */
+function actionEvent(
+  requestId: string,
+  action: ApprovalAction,
+  envelope: { occurred_at: string; actor: string },
+): WorkflowEventBody | undefined {
+  const base = { event_id: `wf-act-${requestId}`, type: '', ...envelope };
+  switch (action.type) {
+    case 'po_created':
+      return contractEvent('po_created', action.po, base);
+    case 'price_changed':
+      return contractEvent('price_changed', { reason: 'markdown', ...action.price }, base);
+    case 'transfer':
+      return contractEvent('transfer_shipped', action.transfer, base);
+    case 'order_release':
+      return undefined;
+  }
+}
+
 /** The events an approved action lands (and transfer instructions), or a rejected order's cancellation. */
 function actionEvents(
   requestId: string,
@@ -293,28 +350,22 @@ function actionEvents(
   envelope: { occurred_at: string; actor: string },
   reason: string,
 ): { events: WorkflowEventBody[]; outcome: Record<string, unknown> } {
-  const base = () => ({ event_id: `wf-act-${requestId}`, type: '', ...envelope });
   if (decision === 'reject') {
     if (action.type !== 'order_release') return { events: [], outcome: {} };
     const event = contractEvent(
       'order_cancelled',
       { order_id: action.order.order_id, reason: `high-risk order rejected: ${reason}`.slice(0, 1000) },
-      base(),
+      { event_id: `wf-act-${requestId}`, type: '', ...envelope },
     );
     return { events: [event], outcome: { events: [event.event_id] } };
   }
+  const event = actionEvent(requestId, action, envelope);
   switch (action.type) {
-    case 'po_created': {
-      const event = contractEvent('po_created', action.po, base());
-      return { events: [event], outcome: { events: [event.event_id] } };
-    }
-    case 'price_changed': {
-      const event = contractEvent('price_changed', { reason: 'markdown', ...action.price }, base());
-      return { events: [event], outcome: { events: [event.event_id] } };
-    }
+    case 'po_created':
+    case 'price_changed':
+      return { events: [event!], outcome: { events: [event!.event_id] } };
     case 'transfer': {
-      const instructions = contractEvent('transfer_shipped', action.transfer, base());
-      const { actor: _actor, ...body } = instructions;
+      const { actor: _actor, ...body } = event!;
       return { events: [], outcome: { instructions: body } };
     }
     case 'order_release':
@@ -422,7 +473,8 @@ export async function requestApproval(
 
   const at =
     request.at === undefined ? await businessNow(warehouseReader(warehouse)) : checkedTime(request.at);
-  const valued = await valuation(warehouse, policy, request.kind, request.action, request.context);
+  const event = actionEvent(requestId, request.action, { occurred_at: at, actor: request.requestedBy });
+  const valued = await valuation(warehouse, policy, request.action, event, request.context, at);
   const events = requestEvents(requestId, { ...request, at }, valued);
   await landEvents(warehouse, events);
   const row = await findRequest(warehouse, requestId);

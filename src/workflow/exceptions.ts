@@ -388,12 +388,17 @@ export async function actOnException(
 ): Promise<ActionResult> {
   const policy = input.policy ?? defaultExceptionPolicy();
   // A tracked exception's state comes from its own events; only an untracked one needs the conditions.
-  const [state] = await warehouse.all<TrackedState>(workflowSql('tracked_exception'), {
-    exception_id: input.exceptionId,
-  });
-  const row: TrackedState | ExceptionRow | undefined =
+  const trackedState = async (exceptionId: string) =>
+    (await warehouse.all<TrackedState>(workflowSql('tracked_exception'), { exception_id: exceptionId }))[0];
+  let state = await trackedState(input.exceptionId);
+  let row: TrackedState | ExceptionRow | undefined =
     state ??
     (await exceptionRows(warehouseReader(warehouse), { exceptionId: input.exceptionId, status: 'all' }))[0];
+  // The allocator prints its own ids (backorder:ORDER:LINE): they name the queue's exception too.
+  if (row !== undefined && row.exception_id !== input.exceptionId) {
+    state = await trackedState(row.exception_id);
+    if (state !== undefined) row = state;
+  }
   if (row === undefined) {
     throw new WorkflowError(
       'not_found',

@@ -147,7 +147,8 @@ export function runCli(
     encoding: 'utf8',
     input: options.input,
     env: { ...process.env, RETAILOS_DB: undefined, ...options.env },
-    timeout: 50_000,
+    // a guard against a hung child, not a speed check (see vitest.config.ts)
+    timeout: 280_000,
   });
   if (result.error) throw result.error;
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

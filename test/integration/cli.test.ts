@@ -170,6 +170,14 @@ describe('sql', () => {
       ['multiple statements', () => 'SELECT 1; DELETE FROM event_log'],
       ['EXPLAIN ANALYZE of a write', () => 'EXPLAIN ANALYZE DELETE FROM event_log'],
       ['SET of a sandbox setting', () => 'SET enable_external_access = true'],
+      ['a relation outside the allow-list', () => 'SELECT key_hash FROM api_keys'],
+      ['read_blob of the warehouse file', (dir) => `SELECT * FROM read_blob('${dir}/*.duckdb')`],
+      ['a catalog table function', () => 'SELECT * FROM duckdb_settings()'],
+      [
+        'EXPLAIN ANALYZE over a hidden table',
+        () => "EXPLAIN ANALYZE SELECT * FROM api_keys WHERE key_hash LIKE 'a%'",
+      ],
+      ['PRAGMA storage_info', () => "PRAGMA storage_info('api_keys')"],
     ];
 
     it.each(attempts)('%s is refused with a message and changes nothing', async (_name, query) => {

@@ -17,7 +17,7 @@ describe('replenishment API over a real loopback server', () => {
       // no background allocation: it would reserve the open order's units and move the expected figures
       server: { operations: { enabled: false } },
     });
-  }, 60_000);
+  });
   afterAll(async () => fx?.dispose());
 
   it('reads need recommendations:read: planner, executive, analyst, admin yes; warehouse, integration, finance no; no key 401', async () => {

@@ -18,6 +18,7 @@ export const ROUTE_SAMPLES: Record<string, { route: string; body?: unknown }> = 
   'get /api/v1/forecasts': { route: '/api/v1/forecasts' },
   'get /api/v1/forecasts/sensing': { route: '/api/v1/forecasts/sensing' },
   'post /api/v1/sql': { route: '/api/v1/sql', body: { sql: 'SELECT 1 AS one' } },
+  'get /api/v1/sql/relations': { route: '/api/v1/sql/relations' },
   'get /api/v1/keys': { route: '/api/v1/keys' },
   'post /api/v1/keys': { route: '/api/v1/keys', body: { role: 'analyst', name: 'made in the authz test' } },
   'delete /api/v1/keys/:key_id': { route: '/api/v1/keys/000000000000' },

@@ -194,6 +194,24 @@ describe('workflow CLI', () => {
     );
     expect(approved.stdout).toContain('is approved (1/1 approvals');
     expect(approved.stdout).toContain('events: wf-act-apr-po-PO-CLI');
+    // a markdown is judged from the warehouse's price (list 29.9 → 2.99 is a 90 % cut), not a claimed one
+    const claim = (extra: Record<string, unknown>) =>
+      tmp.write(
+        'md.json',
+        JSON.stringify({
+          kind: 'markdown',
+          action: { type: 'price_changed', price: { sku: 'SKU-APP-001', price: 2.99 }, ...extra },
+        }),
+      );
+    const claimed = await run(approvalsCommand, withDb(['request', '--file', claim({ current_price: 3.1 })]));
+    expect([claimed.status, claimed.stderr]).toEqual([
+      2,
+      expect.stringMatching(/current_price not accepted/),
+    ]);
+    const honest = await run(approvalsCommand, withDb(['request', '--file', claim({}), '--actor', 'rita']));
+    expect(honest.stdout).toMatch(
+      /markdown 26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
+    );
     const table = await run(approvalsCommand, withDb(['list', '--status', 'approved', '--format', 'json']));
     expect(JSON.parse(table.stdout)).toMatchObject([{ request_id: 'apr-po-PO-CLI', requested_by: 'rita' }]);
 

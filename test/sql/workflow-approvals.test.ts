@@ -121,6 +121,7 @@ describe('approval policy', () => {
 function world(f: EventFactory): EventBody[] {
   return [
     f.item('A', 10, 20),
+    f.item('B', 140, 300),
     f.node('DC'),
     f.node('ST', { node_type: 'store' }),
     f.make('supplier_upserted', at(1), { supplier_id: 'SUP', name: 'Supplier', lead_time_days: 7 }),
@@ -133,6 +134,7 @@ function world(f: EventFactory): EventBody[] {
     }),
     f.make('channel_upserted', at(1), { channel_id: 'WEB', name: 'Web', channel_type: 'web' }),
     f.make('receipt', at(2), { node_id: 'DC', sku: 'A', qty: 100, unit_cost: 10 }),
+    f.make('receipt', at(2), { node_id: 'DC', sku: 'B', qty: 100, unit_cost: 150 }),
   ];
 }
 
@@ -305,14 +307,14 @@ describe('approvals in the warehouse', () => {
       { event_id: 'wf-act-apr-po-PO-S', actor: 'replenishment' },
     ]);
 
-    // transfer: approved → transfer_shipped-ready instructions, nothing shipped yet
+    // transfer: valued at the sender's moving-average cost (150, not the item's 140); approved →
+    // transfer_shipped-ready instructions, nothing shipped yet
     const transfer = await requestApproval(w, {
       kind: 'transfer',
       requestedBy: 'replenishment',
       action: {
         type: 'transfer',
-        transfer: { transfer_id: 'T-1', from_node_id: 'DC', to_node_id: 'ST', sku: 'A', qty: 90 },
-        unit_value: 150,
+        transfer: { transfer_id: 'T-1', from_node_id: 'DC', to_node_id: 'ST', sku: 'B', qty: 90 },
       },
       at: at(5),
     });
@@ -332,7 +334,7 @@ describe('approvals in the warehouse', () => {
       transfer_id: 'T-1',
       from_node_id: 'DC',
       to_node_id: 'ST',
-      sku: 'A',
+      sku: 'B',
       qty: 90,
     });
     expect(await rows(w, "SELECT count(*)::INT AS n FROM events WHERE type = 'transfer_shipped'")).toEqual([

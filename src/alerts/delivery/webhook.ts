@@ -35,17 +35,37 @@ export async function postWebhook(
   timeoutMs = 10_000,
 ): Promise<void> {
   const timestamp = now.toISOString();
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [SIGNATURE_HEADER]: sign(secret, timestamp, body),
-      [TIMESTAMP_HEADER]: timestamp,
-      [DELIVERY_HEADER]: deliveryId,
-    },
-    body,
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  // Errors end up in the delivery log: name the receiver by its origin, never by the whole URL (a
+  // webhook URL's path or query is often its bearer token).
+  const origin = urlOrigin(url);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [SIGNATURE_HEADER]: sign(secret, timestamp, body),
+        [TIMESTAMP_HEADER]: timestamp,
+        [DELIVERY_HEADER]: deliveryId,
+      },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why = cause?.code ?? cause?.message ?? (error as Error).message;
+    throw new Error(`webhook ${origin} unreachable: ${why}`);
+  }
   await response.arrayBuffer().catch(() => undefined);
-  if (!response.ok) throw new Error(`webhook ${url} answered ${response.status}`);
+  if (!response.ok) throw new Error(`webhook ${origin} answered ${response.status}`);
+}
+
+/** Scheme, host and port of a URL: no user info, path or query. */
+export function urlOrigin(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return '(invalid URL)';
+  }
 }

@@ -127,7 +127,10 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     tag: 'approvals',
     summary: 'Ask for approval of a purchase, transfer, markdown or order release',
     description:
-      'Idempotent per request_id. Below the policy threshold the request is approved at once and its action lands.',
+      'Idempotent per request_id. The policy judges amounts from the warehouse only (current price from the ' +
+      'price history or list price; transfers at the sender’s average cost; POs at no less than the item ' +
+      'cost): an action claiming its own amounts (current_price, unit_value, …) and unknown skus or nodes ' +
+      'are a 400. Below the policy threshold the request is approved at once and its action lands.',
     permission: 'approvals:request',
     status: 201,
     body: z.strictObject({

@@ -11,6 +11,7 @@ import {
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
+import { applyApprovalPolicy, type RefusedEvent, withRefusals } from './events-policy.ts';
 
 const issue = z.object({ path: z.string(), code: z.string(), message: z.string() });
 
@@ -19,7 +20,10 @@ const eventResult = z.object({
   event_id: z.string().nullable(),
   status: z.enum(['accepted', 'duplicate', 'rejected']),
   seq: z.number().int().optional().describe('arrival sequence number of an accepted event'),
-  reason: z.enum(['invalid', 'unreadable', 'conflict']).optional(),
+  reason: z
+    .enum(['invalid', 'unreadable', 'conflict', 'forbidden'])
+    .optional()
+    .describe('forbidden: the approval policy wants an approval for it (docs/workflow.md "Raw events")'),
   errors: z.array(issue).optional(),
 });
 
@@ -72,7 +76,9 @@ export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
       `Validates each event against the event contract and lands the valid ones idempotently by event_id. ` +
       `Per event: accepted (with its seq), duplicate (same event_id and body already landed), or rejected ` +
       `(invalid, unreadable or conflict, with every error and its field path; stored in rejected_events with ` +
-      `the request id). At most ${max} events per request (413 beyond).`,
+      `the request id; or forbidden: a price, purchase order, transfer or item cost change the approval ` +
+      `policy would need approved, from a key without events:bypass_approval — not stored, nothing of it lands). ` +
+      `At most ${max} events per request (413 beyond).`,
     permission: 'events:write',
     // Parsed and checked against EVENTS_BODY in a staging worker; each element is then validated by the
     // event contract on its own (one bad event never fails the rest).
@@ -83,18 +89,24 @@ export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
     errors: [413, 415, 503],
     async handler({ req }) {
       try {
+        let refused: RefusedEvent[] = [];
         const outcome = await ctx.ingest.submitText(
           req.id,
           typeof req.body === 'string' ? req.body : '',
           max,
-          (staged) => refuseWorkflowEvents(req.caller?.role, staged),
+          async (staged) => {
+            refuseWorkflowEvents(req.caller?.role, staged);
+            refused = await applyApprovalPolicy(ctx, req.caller?.role, staged);
+          },
         );
-        return { request_id: req.id, ...outcome };
+        return { request_id: req.id, ...withRefusals(outcome, refused) };
       } catch (error) {
         if (error instanceof BodyError) {
           const { problem, message, errors } = error.body;
           if (problem === 'too_many') throw new HttpError(413, 'batch_too_large', message);
           if (problem === 'malformed_json') throw new HttpError(400, 'malformed_json', message);
+          if (problem === 'too_complex')
+            throw new HttpError(400, 'body_too_complex', message, { errors: errors ?? [] });
           throw new HttpError(400, 'validation_failed', message, errors ? { errors } : {});
         }
         if (error instanceof IngestBusyError) {

@@ -53,7 +53,8 @@ export const approvalsCommand: Command = {
     'the final approval needs a role whose limit covers the amount; the requester never decides, and two',
     'approvals come from two people. An approved purchase lands po_created, a markdown price_changed, a',
     'transfer prints its transfer_shipped instructions; an approved order leaves its fulfilment hold.',
-    'request --file: a JSON request {kind, action, recommendation?, context?, requestId?} (docs/workflow.md).',
+    'request --file: a JSON request {kind, action, recommendation?, context?, requestId?} (docs/workflow.md);',
+    'amounts come from the warehouse (price history or list price, average or item cost): claims are refused.',
     'screen: holds every high-risk order not screened yet.',
   ].join('\n'),
   options: {

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_RESULT_BYTES } from '../../api/sandbox.ts';
 import { startServer } from '../../api/server.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
@@ -10,6 +11,8 @@ function positiveInt(name: string, text: string | undefined, fallback: number, m
     throw new UserError(`--${name} takes a whole number ≥ ${min}, got ${text}`);
   return value;
 }
+
+const MIB = 1024 * 1024;
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -36,18 +39,29 @@ export const serveCommand: Command = {
       valueName: 'N',
       description: 'most events per POST /events (default 10000)',
     },
+    'sql-max-result-mb': {
+      type: 'string',
+      valueName: 'N',
+      description: `largest POST /sql result, in MiB of JSON (default ${DEFAULT_MAX_RESULT_BYTES / MIB}); larger ones are refused`,
+    },
   },
   async run(args, io) {
     const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
     const port = positiveInt('port', args.values.port as string | undefined, 8080, 0);
     const perSecond = positiveInt('rate-limit', args.values['rate-limit'] as string | undefined, 100);
     const maxEvents = positiveInt('max-events', args.values['max-events'] as string | undefined, 10_000);
+    const sqlMaxResultMb = positiveInt(
+      'sql-max-result-mb',
+      args.values['sql-max-result-mb'] as string | undefined,
+      DEFAULT_MAX_RESULT_BYTES / MIB,
+    );
     const server = await startServer({
       dbPath,
       port,
       host: (args.values.host as string | undefined) ?? '127.0.0.1',
       rateLimit: { perSecond, burst: perSecond * 2 },
       limits: { maxEventsPerRequest: maxEvents },
+      sql: { maxResultBytes: sqlMaxResultMb * MIB },
     });
     io.stderr.write(`retailos serve: listening on ${server.url} (warehouse ${dbPath}); Ctrl-C stops\n`);
     io.stderr.write(`retailos serve: dashboards at ${server.url}/dashboards/ (log in with an API key)\n`);

@@ -1,6 +1,6 @@
+import { runAnalystQuery } from '../../sandbox/local.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
-import { runAnalystQuery } from '../../warehouse/query.ts';
 import type { Command } from '../command.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../format.ts';
 
@@ -10,7 +10,8 @@ export const sqlCommand: Command = {
   usage: 'retailos sql "<query>" [--format table|json|csv]',
   details: [
     'Read models resolve unqualified: events, rejected_events, stg_items, stg_nodes, stg_channels, …',
-    'The query runs sandboxed: read-only, no file or network access, one statement.',
+    'The query runs sandboxed, as POST /api/v1/sql does: one read-only statement over the allow-listed',
+    'relations and functions (docs/api.md, "Analyst SQL sandbox"), no file or network access.',
     '--format json prints one JSON array of row objects (numbers as JSON numbers).',
   ].join('\n'),
   options: {

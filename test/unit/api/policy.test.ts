@@ -14,6 +14,9 @@ describe('roles', () => {
     expect(can('executive', 'events:write')).toBe(false);
     expect(rolesWith('sql:query')).toEqual(['admin', 'analyst']);
     expect(rolesWith('keys:manage')).toEqual(['admin']);
+    // raw events past the approval policy: admin, and the erp role an admin gives a system of record
+    expect(rolesWith('events:bypass_approval')).toEqual(['admin', 'erp']);
+    expect(can('erp', 'approvals:decide')).toBe(false);
   });
 
   it('every role has an explicit list of known permissions, and admin has them all', () => {
