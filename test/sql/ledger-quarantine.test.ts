@@ -11,7 +11,6 @@ import { describe, expect, it } from 'vitest';
 import { listRejects } from '../../src/ingest/rejects.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { SQL_DIR } from '../../src/warehouse/config.ts';
-import { EventLander } from '../../src/warehouse/landing.ts';
 import { applyMigrations } from '../../src/warehouse/migrations.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { useTempDir } from '../helpers/retailos.ts';
@@ -347,7 +346,7 @@ describe('ledger quarantine', () => {
     expect(found.map((row) => [row.event_id, row.reason])).toEqual(
       bad.map(([event, reason]) => [event.event_id, reason]),
     );
-    bad.forEach(([, , message], index) => expect(found[index]!.message).toMatch(message));
+    for (const [index, [, , message]] of bad.entries()) expect(found[index]!.message).toMatch(message);
     expect(withoutQuarantine(await ledgerSnapshot(warehouse))).toEqual(expected);
     expect(await failingAssertions(warehouse)).toEqual([]);
     await everyModelAnswers(warehouse);
