@@ -303,6 +303,12 @@ describe('ledger quarantine', () => {
         'bad_field',
         /^expected_at does not convert to what a po_updated event needs: soon$/,
       ],
+      // unreadable, of a type the ledger itself never parses (read models do)
+      [
+        f.make('price_changed', at(2, 7, 30), { sku: 'A\ud800', price: 4, reason: 'markdown' }),
+        'malformed_payload',
+        /^the stored payload holds a lone UTF-16 surrogate in sku /,
+      ],
       // converts fine, but its value overflows the ledger's DECIMAL(38, 2): found only by isolating it
       [
         f.make('receipt', at(2, 8), { node_id: 'DC', sku: 'B', qty: 5, unit_cost: 1e300 }),
