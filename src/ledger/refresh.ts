@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { advanceClockMark } from '../clock/business-clock.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { explainBadPayloads, failureMessage, isEventFailure, MAX_ISOLATED_EVENTS } from './quarantine.ts';
@@ -188,6 +189,7 @@ async function applyRange(warehouse: Warehouse, options: RangeOptions): Promise<
        WHERE id = 1`,
       { mode, events: result.events, rounds: result.closureRounds },
     );
+    await advanceClockMark(warehouse);
     return result;
   });
 }

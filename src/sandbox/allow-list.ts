@@ -46,7 +46,7 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     'ledger',
     `available_to_promise ledger_config ledger_movements ledger_order_lines ledger_prices ledger_purchase_orders
      ledger_sales ledger_transfers ledger_keys ledger_stock ledger_order_events ledger_reservations
-     ledger_po_events ledger_po_movements ledger_watermark ledger_quarantine`,
+     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_quarantine`,
   ),
   ...relations(
     'marts',
@@ -88,6 +88,7 @@ export const EXCLUDED_RELATIONS: Readonly<Record<string, string>> = {
   ledger_stock_state: 'incremental-refresh bookkeeping (ledger_stock holds the same postings)',
   ledger_memo_state: 'incremental-refresh bookkeeping (inventory_positions holds the same figures)',
   allocation_pipeline_mark: 'operations-pipeline bookkeeping',
+  business_clock_mark: "a cache of the business clock's watermark: read business_clock",
 };
 
 /**
