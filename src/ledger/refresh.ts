@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { advanceClockMark } from '../clock/business-clock.ts';
+import { businessTimeWindow } from '../contracts/business-time.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { explainBadPayloads, failureMessage, isEventFailure, MAX_ISOLATED_EVENTS } from './quarantine.ts';
@@ -139,9 +140,19 @@ async function applyRange(warehouse: Warehouse, options: RangeOptions): Promise<
       seconds: 0,
     };
     if (toSeq > fromSeq) {
+      // The contract's business time window (src/contracts/business-time.ts), judged against each event's
+      // arrival: events landed before the window existed (a sale of 2124) are quarantined like unreadable ones.
+      const window = businessTimeWindow();
       await warehouse.run(
-        'CREATE OR REPLACE TEMP TABLE lx_params AS SELECT $from::BIGINT AS from_seq, $to::BIGINT AS to_seq',
-        { from: fromSeq, to: toSeq },
+        `CREATE OR REPLACE TEMP TABLE lx_params AS
+         SELECT $from::BIGINT AS from_seq, $to::BIGINT AS to_seq,
+                make_timestamptz($earliest_us::BIGINT) AS earliest_at, $future_days::INTEGER AS max_future_days`,
+        {
+          from: fromSeq,
+          to: toSeq,
+          earliest_us: BigInt(window.earliestMs) * 1000n,
+          future_days: window.maxFutureDays,
+        },
       );
       await runStep(warehouse, '01_parse');
       const bad = await warehouse.one<{ n: bigint }>('SELECT count(*) AS n FROM lx_bad');

@@ -303,6 +303,23 @@ describe('ledger quarantine', () => {
         'bad_field',
         /^expected_at does not convert to what a po_updated event needs: soon$/,
       ],
+      // business times outside the window, landed before the window existed (any type)
+      [
+        f.make('pos_sale', '2124-01-01T00:00:00Z', { node_id: 'DC', sku: 'A', qty: 1, unit_price: 5 }),
+        'outside_window',
+        /^occurred_at 2124-01-01T00:00:00Z is outside the business time window \(from 2000-01-01T00:00:00Z to 7 days after arrival\)$/,
+      ],
+      [
+        f.make('order_placed', '0001-01-01T00:00:00Z', {
+          order_id: 'O9',
+          channel_id: 'WEB',
+          ship_to_region: 'east',
+          service_level: 'standard',
+          lines: [{ line_id: '1', sku: 'A', qty: 1, unit_price: 5 }],
+        }),
+        'outside_window',
+        /^occurred_at 0001-01-01T00:00:00Z is outside the business time window/,
+      ],
       // unreadable, of a type the ledger itself never parses (read models do)
       [
         f.make('price_changed', at(2, 7, 30), { sku: 'A\ud800', price: 4, reason: 'markdown' }),
@@ -356,6 +373,10 @@ describe('ledger quarantine', () => {
     expect(withoutQuarantine(await ledgerSnapshot(warehouse))).toEqual(expected);
     expect(await failingAssertions(warehouse)).toEqual([]);
     await everyModelAnswers(warehouse);
+    // the business clock (the watermark of business time) ignores the sale of 2124
+    expect(await rows(warehouse, 'SELECT watermark_at FROM business_clock')).toEqual(
+      await rows(reference, 'SELECT watermark_at FROM business_clock'),
+    );
 
     // after a fix of the refresh, --release-quarantine judges them again: still bad, so back (new rejects)
     await refreshLedger(warehouse, { full: true, releaseQuarantine: true });

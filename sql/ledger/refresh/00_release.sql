@@ -5,3 +5,6 @@ SET status = 'resolved', resolved_at = now(), resolution = 'released from the le
 WHERE reason = 'quarantined' AND status = 'open';
 
 DELETE FROM ledger_quarantine;
+
+-- released events may count for the business clock again
+UPDATE business_clock_mark SET last_seq = 0, watermark_at = NULL WHERE id = 1;

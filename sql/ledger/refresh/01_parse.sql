@@ -3,14 +3,16 @@
 -- The payload is parsed once, with one multi-path extraction (cheaper than one ->> per field). Nothing here may
 -- fail on one event (docs/ledger.md, "Quarantine"): the extraction runs inside TRY (a payload DuckDB cannot
 -- parse, such as a lone surrogate stored before the contract refused them, gives NULL) and fields are converted
--- with TRY_CAST. `bad_field` names what makes an event one the ledger cannot apply: `payload` (unreadable), or
--- the first field its postings need that is missing or does not convert. Checked on the typed columns, so the
+-- with TRY_CAST. `bad_field` names what makes an event one the ledger cannot apply: `payload` (unreadable),
+-- `occurred_at` (outside the contract's business time window, landed before the window existed), or the first
+-- field its postings need that is missing or does not convert. Checked on the typed columns, so the
 -- common case costs no more string work than the plain parse. Other types are only checked to be readable JSON
 -- (json_valid), because read models parse them too.
 CREATE OR REPLACE TEMP TABLE lx_ev AS
 SELECT *,
   CASE
     WHEN unreadable THEN 'payload'
+    WHEN outside_window THEN 'occurred_at'
     -- the common case, settled without comparing types: a sale, receipt, shipment, allocation, … with all it needs
     WHEN sku IS NOT NULL AND node_id IS NOT NULL AND qty IS NOT NULL AND (unit_cost IS NOT NULL OR type <> 'receipt')
          AND type NOT IN ('status_changed', 'transfer_shipped', 'transfer_received', 'allocated', 'allocation_released',
@@ -66,10 +68,13 @@ FROM (
     f[20]                         AS supplier_id,
     f[21]                         AS lines,
     event_id,
-    coalesce(NOT valid_json, f IS NULL) AS unreadable
+    coalesce(NOT valid_json, f IS NULL) AS unreadable,
+    outside_window
   FROM (
     SELECT
       e.seq, e.event_id, e.occurred_at, e.type,
+      -- the contract's business time window, judged against the event's arrival (lx_params, from the contract)
+      e.occurred_at < p.earliest_at OR e.occurred_at > e.received_at + to_days(p.max_future_days) AS outside_window,
       CASE WHEN e.type IN ('receipt', 'transfer_shipped', 'transfer_received', 'pos_sale', 'adjustment',
                            'status_changed', 'cycle_count', 'shipped', 'return_received', 'return_graded',
                            'allocated', 'allocation_released', 'picked', 'order_cancelled', 'po_created',
@@ -98,14 +103,21 @@ FROM (
 CREATE OR REPLACE TEMP TABLE lx_bad AS
 SELECT seq, event_id, type, occurred_at,
        CASE WHEN bad_field = 'payload' THEN 'malformed_payload'
+            WHEN bad_field = 'occurred_at' THEN 'outside_window'
             WHEN shown IS NULL THEN 'missing_field'
             ELSE 'bad_field' END AS reason,
        CASE WHEN bad_field = 'payload' THEN 'the stored payload is not JSON the warehouse can read'
+            WHEN bad_field = 'occurred_at'
+              THEN 'occurred_at ' || strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ')
+                   || ' is outside the business time window (from '
+                   || strftime((SELECT earliest_at FROM lx_params), '%Y-%m-%dT%H:%M:%SZ') || ' to '
+                   || (SELECT max_future_days FROM lx_params) || ' days after arrival)'
             WHEN shown IS NULL THEN 'missing ' || bad_field || ', needed by ' || type || ' events'
             ELSE bad_field || ' does not convert to what a ' || type || ' event needs: ' || left(shown, 64) END AS message
 FROM (
   SELECT b.seq, b.event_id, b.type, b.occurred_at, b.bad_field,
-         CASE WHEN b.bad_field <> 'payload' THEN TRY(json_extract_string(e.payload, '$.' || b.bad_field)) END AS shown
+         CASE WHEN b.bad_field NOT IN ('payload', 'occurred_at')
+              THEN TRY(json_extract_string(e.payload, '$.' || b.bad_field)) END AS shown
   FROM lx_ev b JOIN event_log e USING (seq)
   WHERE b.bad_field IS NOT NULL
 );
