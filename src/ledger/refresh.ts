@@ -192,6 +192,7 @@ async function applyRange(warehouse: Warehouse, options: RangeOptions): Promise<
       await runStep(warehouse, '08_reservations');
       await runStep(warehouse, '09_purchase_orders');
       await runStep(warehouse, '10_finish');
+      await runStep(warehouse, '11_episodes');
       await dropTempTables(warehouse);
     }
     await warehouse.run(
