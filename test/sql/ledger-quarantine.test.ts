@@ -81,8 +81,16 @@ async function everyModelAnswers(warehouse: Warehouse): Promise<void> {
   }
 }
 
-describe('ledger quarantine', () => {
-  it('10,000 events with one poisoned event: the other 10,000 are applied as if it never landed, full and after reopening', async () => {
+/** The acceptance batch: 10,000 valid events, and the ledger they make without any poisoned event. */
+interface Batch {
+  events: EventBody[];
+  expected: LedgerSnapshot;
+  clock: Record<string, unknown>[];
+}
+
+let batchPromise: Promise<Batch> | undefined;
+function acceptanceBatch(): Promise<Batch> {
+  batchPromise ??= (async () => {
     const events = randomEvents(15, 10_000);
     const reference = await tmp.open('reference.duckdb');
     await pinClock(reference, CLOCK);
@@ -90,66 +98,98 @@ describe('ledger quarantine', () => {
     await refreshLedger(reference);
     const expected = await ledgerSnapshot(reference);
     expect(expected.positions.length).toBeGreaterThan(8);
+    const clock = await rows(reference, 'SELECT watermark_at, clock_at FROM business_clock');
+    return { events, expected, clock };
+  })();
+  return batchPromise;
+}
 
+/**
+ * Lands the batch with `poisoned` written in its middle (around the contract, as before the rules), refreshes
+ * once and checks the acceptance: the other 10,000 are applied exactly as without it, and it is quarantined
+ * with its reason, listed in rejected_events and in exceptions, and moves no business clock.
+ */
+async function poisonedBatch(
+  file: string,
+  poisoned: EventBody,
+  reason: string,
+  message: RegExp,
+): Promise<{ warehouse: Warehouse; batch: Batch }> {
+  const batch = await acceptanceBatch();
+  const warehouse = await Warehouse.open(file);
+  await pinClock(warehouse, CLOCK);
+  await land(warehouse, batch.events.slice(0, 5_000));
+  const seq = await poison(warehouse, poisoned);
+  await land(warehouse, batch.events.slice(5_000));
+
+  try {
+    const result = await refreshLedger(warehouse);
+    expect(result.events).toBe(batch.events.length + 1); // every row of the range, the quarantined one included
+    expect(result.quarantined).toBe(1);
+    expect(await quarantine(warehouse)).toEqual([
+      {
+        seq,
+        event_id: poisoned.event_id,
+        type: poisoned.type,
+        reason,
+        message: expect.stringMatching(message),
+      },
+    ]);
+    expect(withoutQuarantine(await ledgerSnapshot(warehouse))).toEqual(batch.expected);
+    expect(await failingAssertions(warehouse)).toEqual([]);
+    expect(await rows(warehouse, 'SELECT watermark_at, clock_at FROM business_clock')).toEqual(batch.clock);
+
+    const rejects = (await listRejects(warehouse)).filter((row) => row.reason === 'quarantined');
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]).toMatchObject({
+      event_id: poisoned.event_id,
+      type: poisoned.type,
+      source_file: 'injected.jsonl',
+      source_line: 7,
+      raw: JSON.stringify(poisoned),
+    });
+    expect(rejects[0]!.errors[0]).toMatchObject({ code: reason });
+    expect(rejects[0]!.errors[0]!.message).toMatch(/seq \d+ quarantined by the ledger: /);
+    const exceptions = await rows(
+      warehouse,
+      "SELECT event_id, severity, detail FROM exceptions WHERE exception_type = 'quarantined_event'",
+    );
+    expect(exceptions).toHaveLength(1);
+    expect(exceptions[0]).toMatchObject({ event_id: poisoned.event_id, severity: 'high' });
+    expect(JSON.parse(String(exceptions[0]!.detail))).toMatchObject({ seq, type: poisoned.type, reason });
+  } catch (error) {
+    await warehouse.close();
+    throw error;
+  }
+  return { warehouse, batch };
+}
+
+describe('ledger quarantine', () => {
+  it('10,000 events with one poisoned event: the other 10,000 are applied as if it never landed, full and after reopening', async () => {
     const file = tmp.join('poisoned.duckdb');
-    const warehouse = await Warehouse.open(file);
+    const poisoned = {
+      event_id: 'poison-1',
+      type: 'pos_sale',
+      occurred_at: '2024-02-01T10:00:00Z',
+      node_id: 'DC',
+      sku: 'SKU-\ud800',
+      qty: 1,
+      unit_price: 9.99,
+    };
+    const { warehouse, batch } = await poisonedBatch(
+      file,
+      poisoned,
+      'malformed_payload',
+      /lone UTF-16 surrogate in sku/,
+    );
     try {
-      await pinClock(warehouse, CLOCK);
-      await land(warehouse, events.slice(0, 5_000));
-      const poisoned = {
-        event_id: 'poison-1',
-        type: 'pos_sale',
-        occurred_at: '2024-02-01T10:00:00Z',
-        node_id: 'DC',
-        sku: 'SKU-\ud800',
-        qty: 1,
-        unit_price: 9.99,
-      };
-      const seq = await poison(warehouse, poisoned);
-      await land(warehouse, events.slice(5_000));
-
-      const result = await refreshLedger(warehouse);
-      expect(events.length).toBeGreaterThanOrEqual(10_000);
-      expect(result.events).toBe(events.length + 1); // every row of the range, the quarantined one included
-      expect(result.quarantined).toBe(1);
-      expect(await quarantine(warehouse)).toEqual([
-        {
-          seq,
-          event_id: 'poison-1',
-          type: 'pos_sale',
-          reason: 'malformed_payload',
-          message: expect.stringMatching(/lone UTF-16 surrogate in sku/),
-        },
-      ]);
-      expect(withoutQuarantine(await ledgerSnapshot(warehouse))).toEqual(expected);
-      expect(await failingAssertions(warehouse)).toEqual([]);
       await everyModelAnswers(warehouse);
-      expect(await rows(warehouse, 'SELECT count(*) AS n FROM events')).toEqual([{ n: events.length }]);
-
-      // visible as a reject (with the stored payload) and as an exception
-      const rejects = (await listRejects(warehouse)).filter((row) => row.reason === 'quarantined');
-      expect(rejects).toHaveLength(1);
-      expect(rejects[0]).toMatchObject({
-        event_id: 'poison-1',
-        type: 'pos_sale',
-        source_file: 'injected.jsonl',
-        source_line: 7,
-        raw: JSON.stringify(poisoned),
-      });
-      expect(rejects[0]!.errors[0]!.message).toMatch(
-        /seq \d+ quarantined by the ledger: .*lone UTF-16 surrogate/,
-      );
-      const exceptions = await rows(
-        warehouse,
-        "SELECT event_id, severity, detail FROM exceptions WHERE exception_type = 'quarantined_event'",
-      );
-      expect(exceptions).toHaveLength(1);
-      expect(exceptions[0]).toMatchObject({ event_id: 'poison-1', severity: 'high' });
+      expect(await rows(warehouse, 'SELECT count(*) AS n FROM events')).toEqual([{ n: batch.events.length }]);
 
       // a full rebuild: the same ledger, the same single quarantine row and reject
       const full = await refreshLedger(warehouse, { full: true });
       expect(full.mode).toBe('full');
-      expect(withoutQuarantine(await ledgerSnapshot(warehouse))).toEqual(expected);
+      expect(withoutQuarantine(await ledgerSnapshot(warehouse))).toEqual(batch.expected);
       expect(await quarantine(warehouse)).toHaveLength(1);
       expect((await listRejects(warehouse)).filter((row) => row.reason === 'quarantined')).toHaveLength(1);
     } finally {
@@ -169,6 +209,69 @@ describe('ledger quarantine', () => {
       await reopened.close();
     }
   }, 600_000);
+
+  // the same batch, other poisons: each quarantined with its own reason, the 10,000 others applied
+  const variants: [string, EventBody, string, RegExp][] = [
+    [
+      'a lone surrogate nested in an order line',
+      {
+        event_id: 'poison-nested',
+        type: 'order_placed',
+        occurred_at: '2024-02-02T11:00:00Z',
+        order_id: 'O-POISON',
+        channel_id: 'WEB',
+        ship_to_region: 'east',
+        service_level: 'standard',
+        lines: [
+          { line_id: '1', sku: 'A', qty: 1, unit_price: 5 },
+          { line_id: '2', sku: 'B\udfff', qty: 1, unit_price: 5 },
+        ],
+      },
+      'malformed_payload',
+      /lone UTF-16 surrogate in lines\.1\.sku/,
+    ],
+    [
+      'a field of the wrong type (an object for a quantity)',
+      {
+        event_id: 'poison-type',
+        type: 'receipt',
+        occurred_at: '2024-02-03T12:00:00Z',
+        node_id: 'DC',
+        sku: 'A',
+        qty: { units: 5 },
+        unit_cost: 2,
+      },
+      'bad_field',
+      /^qty does not convert to what a receipt event needs: \{"units":5\}$/,
+    ],
+    [
+      'a business time in year 9999, landed before the window existed',
+      {
+        event_id: 'poison-9999',
+        type: 'pos_sale',
+        occurred_at: '9999-12-31T23:59:59Z',
+        node_id: 'DC',
+        sku: 'A',
+        qty: 1,
+        unit_price: 5,
+      },
+      'outside_window',
+      /^occurred_at 9999-12-31T23:59:59Z is outside the business time window/,
+    ],
+  ];
+  it.each(variants)(
+    '10,000 events with %s',
+    async (_name, poisoned, reason, message) => {
+      const { warehouse } = await poisonedBatch(
+        tmp.join(`${poisoned.event_id}.duckdb`),
+        poisoned,
+        reason,
+        message,
+      );
+      await warehouse.close();
+    },
+    600_000,
+  );
 
   it('upgrading a warehouse filled before the rules: unreadable payloads of any type are quarantined at once, read models answer before any refresh', async () => {
     const file = tmp.join('old.duckdb');
