@@ -15,7 +15,10 @@ export interface RejectRow {
   source_line: number | null;
   event_id: string | null;
   type: string | null;
-  /** unreadable | invalid | conflict | quarantined (a landed event the ledger cannot apply) */
+  /**
+   * unreadable | invalid | conflict | forbidden (refused by the approval policy to the key that sent it) |
+   * quarantined (a landed event the ledger cannot apply)
+   */
   reason: string;
   errors: { path: string; code: string; message: string }[];
   raw: string;
@@ -123,7 +126,10 @@ export interface RetryOutcome {
  * that now validates lands like any other event and its reject is resolved;
  * one that still fails keeps its reject open with the new errors.
  * Quarantined events are skipped: they are in the log already (their id is
- * taken), so a correction is a new event with a new event_id.
+ * taken), so a correction is a new event with a new event_id. Forbidden
+ * events (refused by the approval policy, docs/workflow.md "Raw events") are
+ * retried only when named in `filter.ids`: landing one bypasses the approval
+ * it needed, a decision an operator takes per event, never by retrying all.
  */
 export async function retryRejects(
   warehouse: Warehouse,
@@ -131,8 +137,9 @@ export async function retryRejects(
   corrections?: Map<number, unknown>,
 ): Promise<RetryOutcome> {
   const ids = filter.ids ?? (corrections ? [...corrections.keys()] : undefined);
+  const named = new Set(filter.ids ?? []);
   const rows = (await listRejects(warehouse, { ...filter, status: 'open', ...(ids ? { ids } : {}) })).filter(
-    (row) => row.reason !== 'quarantined',
+    (row) => row.reason !== 'quarantined' && (row.reason !== 'forbidden' || named.has(row.reject_id)),
   );
   const staged: { rejectId: number; event: StagedEvent }[] = [];
   let stillRejected = 0;

@@ -15,7 +15,11 @@ const reject = z.object({
   source_line: z.number().int().nullable().describe('line in the file, or 1-based position in the request'),
   event_id: z.string().nullable(),
   type: z.string().nullable(),
-  reason: z.enum(['unreadable', 'invalid', 'conflict', 'quarantined']),
+  reason: z
+    .enum(['unreadable', 'invalid', 'conflict', 'forbidden', 'quarantined'])
+    .describe(
+      'forbidden: refused by the approval policy to the key that sent it (docs/workflow.md "Raw events")',
+    ),
   errors: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
   raw: z.string(),
   status: z.enum(['open', 'resolved']),
@@ -33,7 +37,7 @@ export function registerRejects(api: ApiRouter, ctx: ApiContext): void {
     permission: 'rejects:read',
     query: z.strictObject({
       status: z.enum(['open', 'resolved', 'all']).default('open'),
-      reason: z.enum(['unreadable', 'invalid', 'conflict', 'quarantined']).optional(),
+      reason: z.enum(['unreadable', 'invalid', 'conflict', 'forbidden', 'quarantined']).optional(),
       source_kind: z.enum(['file', 'stdin', 'http', 'retry', 'ledger']).optional(),
       after_id: z.coerce.number().int().min(0).default(0).describe('only rejects with a larger reject_id'),
       limit: limitParam(ctx.limits.maxPageSize),
