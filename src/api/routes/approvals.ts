@@ -10,7 +10,7 @@ import {
   requestApproval,
   screenOrders,
 } from '../../workflow/approvals.ts';
-import type { ApiContext } from '../context.ts';
+import { type ApiContext, actionTime } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
 import { limitParam, offsetParam, page } from './common.ts';
@@ -71,7 +71,7 @@ const requestParams = z.strictObject({ request_id: z.string().min(1).max(128) })
 const at = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('business time (default: the business clock)');
+  .describe('business time, not after the business clock (default: the business clock)');
 const reason = z.string().min(1).max(1000);
 
 /**
@@ -144,6 +144,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: result,
     errors: [404, 415],
     async handler({ body, req }) {
+      const when = await workflowCall(() => readWorkflow(() => actionTime(ctx, req, body.at)));
       const made = await workflowCall(() =>
         ctx.exclusive(() =>
           requestApproval(ctx.warehouse, {
@@ -153,7 +154,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
             action: body.action,
             recommendation: body.recommendation,
             context: body.context,
-            at: body.at,
+            at: when,
           }),
         ),
       );
@@ -180,6 +181,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
       response: result,
       errors: [404, 409, 415],
       async handler({ params, body, req }) {
+        const when = await workflowCall(() => readWorkflow(() => actionTime(ctx, req, body.at)));
         const decided = await workflowCall(() =>
           ctx.exclusive(() =>
             decide(ctx.warehouse, {
@@ -187,7 +189,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
               decision,
               ...callerOf(req),
               reason: body.reason,
-              at: body.at,
+              at: when,
             }),
           ),
         );
@@ -208,6 +210,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: result,
     errors: [404, 409, 415],
     async handler({ params, body, req }) {
+      const when = await workflowCall(() => readWorkflow(() => actionTime(ctx, req, body.at)));
       return toResult(
         await workflowCall(() =>
           ctx.exclusive(() =>
@@ -215,7 +218,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
               requestId: params.request_id,
               ...callerOf(req),
               reason: body.reason,
-              at: body.at,
+              at: when,
             }),
           ),
         ),

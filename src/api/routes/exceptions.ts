@@ -5,7 +5,7 @@ import { messageOf } from '../../warehouse/query.ts';
 import { businessNow } from '../../workflow/clock.ts';
 import { WorkflowError } from '../../workflow/errors.ts';
 import { actOnException, listQueue, syncExceptions } from '../../workflow/exceptions.ts';
-import { type ApiContext, requestContext } from '../context.ts';
+import { type ApiContext, actionTime, requestContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import { readModel } from '../read-models.ts';
 import type { ApiRouter } from '../route.ts';
@@ -60,7 +60,7 @@ const idParams = z.strictObject({ exception_id: z.string().min(1).max(128) });
 const at = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('business time of the action (default: the business clock)');
+  .describe('business time of the action, not after the business clock (default: the business clock)');
 const note = z.string().min(1).max(1000).optional();
 
 /** The caller behind a workflow action: the API key's name, and its role. */
@@ -239,6 +239,7 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
       errors: [404, 409, 415, 503],
       async handler({ params, body: input, req }) {
         const fields = input as { at?: string; note?: string; resolution_code?: string; assignee?: string };
+        const when = await workflowCall(() => readWorkflow(() => actionTime(ctx, req, fields.at)));
         const result = await workflowCall(() =>
           ctx.exclusive(() =>
             readWorkflow(() =>
@@ -246,7 +247,7 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
                 exceptionId: params.exception_id,
                 action: name,
                 ...callerOf(req),
-                at: fields.at,
+                at: when,
                 note: fields.note,
                 code: fields.resolution_code as (typeof EXCEPTION_RESOLUTION_CODES)[number] | undefined,
                 assignee: fields.assignee,

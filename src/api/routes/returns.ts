@@ -9,7 +9,7 @@ import {
   refundLinkage,
   returnReasons,
 } from '../../workflow/returns.ts';
-import type { ApiContext } from '../context.ts';
+import { type ApiContext, actionTime } from '../context.ts';
 import type { ApiRouter } from '../route.ts';
 import { limitParam, offsetParam, page } from './common.ts';
 import { callerOf, readWorkflow, workflowCall } from './exceptions.ts';
@@ -35,7 +35,7 @@ const returnRow = z.object({
 const at = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('business time (default: the business clock)');
+  .describe('business time, not after the business clock (default: the business clock)');
 
 /** Returns over HTTP: the warehouse role grades (`returns:grade`); reads need `returns:read`. */
 export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
@@ -96,6 +96,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     }),
     errors: [404, 409, 415],
     async handler({ params, body, req }) {
+      const when = await workflowCall(() => readWorkflow(() => actionTime(ctx, req, body.at)));
       const graded = await workflowCall(() =>
         ctx.exclusive(() =>
           gradeReturn(ctx.warehouse, {
@@ -107,7 +108,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
             disposition: body.disposition,
             qty: body.qty,
             actor: callerOf(req).actor,
-            at: body.at,
+            at: when,
           }),
         ),
       );
@@ -140,6 +141,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     response: z.object({ event_id: z.string() }),
     errors: [415],
     async handler({ body, req }) {
+      const when = await workflowCall(() => readWorkflow(() => actionTime(ctx, req, body.at)));
       const eventId = await workflowCall(() =>
         ctx.exclusive(() =>
           completeRefurbishment(ctx.warehouse, {
@@ -147,7 +149,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
             sku: body.sku,
             qty: body.qty,
             actor: callerOf(req).actor,
-            at: body.at,
+            at: when,
           }),
         ),
       );
