@@ -11,7 +11,7 @@ WITH ev AS (
   SELECT seq, occurred_at, type,
          payload->>'order_id' AS order_id, payload->>'line_id' AS line_id,
          payload->>'node_id' AS node_id, payload->>'sku' AS sku, (payload->>'qty')::BIGINT AS qty
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('allocated', 'allocation_released', 'shipped', 'order_cancelled')
 ),
 keys AS (

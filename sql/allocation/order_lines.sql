@@ -7,7 +7,7 @@
 -- ledger_order_lines; its placement time is its FIFO priority.
 WITH placed AS (
   SELECT seq, occurred_at, payload
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'order_placed' AND occurred_at <= make_timestamptz($as_of_ms::BIGINT * 1000)
   QUALIFY row_number() OVER (PARTITION BY payload->>'order_id' ORDER BY occurred_at DESC, seq DESC) = 1
 ),
@@ -30,12 +30,12 @@ lines AS (
 ),
 cancelled AS (
   SELECT payload->>'order_id' AS order_id, payload->>'line_id' AS line_id
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'order_cancelled'
 ),
 shipped AS (
   SELECT payload->>'order_id' AS order_id, payload->>'line_id' AS line_id, sum((payload->>'qty')::BIGINT) AS shipped
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'shipped'
   GROUP BY ALL
 ),

@@ -11,7 +11,7 @@ WITH wanted AS (
 ),
 ev AS (
   SELECT seq, occurred_at, type, payload
-  FROM event_log
+  FROM stg_event_log
   WHERE (payload->>'sku') IN (SELECT sku FROM wanted)
     AND type IN ('receipt', 'transfer_shipped', 'transfer_received', 'pos_sale', 'adjustment', 'status_changed',
                  'shipped', 'return_graded', 'cycle_count')

@@ -1,17 +1,23 @@
 -- Daily operational series for anomaly detection.
--- grain: one row per (metric, scope_kind, scope_id, day), every day from the first to the last event day
--- (days without activity are 0; cancellation_rate is NULL on days without placed lines).
+-- grain: one row per (metric, scope_kind, scope_id, day), every day from the first event day to the last event
+-- day not after the business clock (business_clock: a clock at midnight ends the day before, as in
+-- mart_periods). Events dated after the clock are not scored: a day the clock has not reached has no actuals
+-- yet, and an event sent dated ahead must not make one (days without activity are 0; cancellation_rate is NULL
+-- on days without placed lines).
 -- Skus get their own sales series where volume allows: at least 5 units a day on average.
 WITH
 bounds AS (
-  SELECT min(occurred_at)::DATE AS first_day, max(occurred_at)::DATE AS last_day FROM events
+  SELECT min(occurred_at)::DATE AS first_day,
+         least(max(occurred_at)::DATE,
+               (SELECT CAST(clock_at - INTERVAL 1 MICROSECOND AS DATE) FROM business_clock)) AS last_day
+  FROM events
 ),
 days AS (
   SELECT unnest(generate_series(first_day, last_day, INTERVAL 1 DAY))::DATE AS day FROM bounds
 ),
 items AS (SELECT sku, category FROM stg_items),
 sales AS (
-  SELECT day, node_id, channel_id, category, sku, qty FROM ledger_sales
+  SELECT day, node_id, channel_id, category, sku, qty FROM ledger_sales WHERE day <= (SELECT last_day FROM bounds)
 ),
 busy_skus AS (
   SELECT sku FROM sales, bounds

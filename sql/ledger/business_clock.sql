@@ -8,6 +8,8 @@
 --   watermark  otherwise (historical or replayed data): the event-time watermark, the newest occurred_at of the
 --              operational events. Never retailos' own events (workflow, allocator, replenishment: they are dated
 --              by this clock) nor master data and prices, which may be sent dated ahead.
+--              Nor events the ledger quarantined (stg_event_log): a sale of 2124 landed before the business time
+--              window existed must not move the clock.
 WITH settings AS (
   SELECT
     coalesce(trim(max(value) FILTER (WHERE key = 'clock')), '') AS setting,
@@ -20,7 +22,7 @@ data AS (
   SELECT greatest(
     (SELECT watermark_at FROM mark),
     (SELECT max(occurred_at)
-     FROM event_log
+     FROM stg_event_log
      WHERE seq > (SELECT last_seq FROM mark)
        AND type IN ('receipt', 'transfer_shipped', 'transfer_received', 'pos_sale', 'adjustment', 'status_changed',
                     'cycle_count', 'order_placed', 'picked', 'shipped', 'order_cancelled', 'return_received',

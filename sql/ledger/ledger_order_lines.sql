@@ -2,7 +2,7 @@
 -- arrival): what was ordered, at which price, through which channel. Parsed from the event log on read.
 WITH placed AS (
   SELECT seq, occurred_at, payload
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'order_placed'
   QUALIFY row_number() OVER (PARTITION BY payload->>'order_id' ORDER BY occurred_at DESC, seq DESC) = 1
 )

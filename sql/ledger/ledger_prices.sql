@@ -9,5 +9,5 @@ SELECT
   CASE WHEN length(payload->>'ends_at') = 10 THEN (payload->>'ends_at')::DATE::TIMESTAMPTZ
        ELSE (payload->>'ends_at')::TIMESTAMPTZ END AS ends_at,
   seq
-FROM event_log
+FROM stg_event_log
 WHERE type = 'price_changed'

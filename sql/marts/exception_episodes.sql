@@ -23,6 +23,8 @@
 --   anomaly               a detector anomaly on a metric x scope x day, for the 7 days after it
 --   demand_above_plan     demand sensing: a series flagged run after run (demand_signals); cleared as of the
 --                         origin of the first run that no longer flags it
+--   quarantined_event     a landed event the ledger cannot apply, left out of every read model (ledger_quarantine,
+--                         docs/ledger.md "Quarantine"); open from when it was quarantined
 --
 -- Business clock (ledger_config.clock): an overdue episode is listed once its due time has passed by the clock;
 -- one that ends at a time rather than by an event (an anomaly's 7 days, a delayed PO turning overdue) has
@@ -98,7 +100,7 @@ mismatch AS (
                      'variance', j.qty, 'value', j.value, 'tolerance', round(j.tolerance, 4))::VARCHAR AS detail,
          j.bucket AS key_bucket
   FROM judged j
-  JOIN (SELECT seq, event_id FROM event_log
+  JOIN (SELECT seq, event_id FROM stg_event_log
         WHERE type = 'cycle_count' AND seq IN (SELECT seq FROM counts)) e ON e.seq = j.seq
   WHERE j.beyond
 ),
@@ -290,7 +292,7 @@ known AS (
   SELECT CASE type WHEN 'item_upserted' THEN 'sku' ELSE 'node' END AS kind,
          CASE type WHEN 'item_upserted' THEN payload->>'sku' ELSE payload->>'node_id' END AS id,
          min(occurred_at) AS known_at
-  FROM event_log WHERE type IN ('item_upserted', 'node_upserted')
+  FROM stg_event_log WHERE type IN ('item_upserted', 'node_upserted')
   GROUP BY ALL
 ),
 unknown_reference AS (
@@ -308,7 +310,7 @@ item_versions AS (
   SELECT payload->>'sku' AS sku, occurred_at, seq, event_id, (payload->>'unit_cost')::DOUBLE AS unit_cost,
          (payload->>'list_price')::DOUBLE AS list_price,
          coalesce((payload->>'unit_cost')::DOUBLE, 0) = 0 OR coalesce((payload->>'list_price')::DOUBLE, 0) = 0 AS holds
-  FROM event_log WHERE type = 'item_upserted'
+  FROM stg_event_log WHERE type = 'item_upserted'
 ),
 node_points AS (
   SELECT node_id, occurred_at, seq, event_id,
@@ -316,9 +318,9 @@ node_points AS (
   FROM (
     SELECT payload->>'node_id' AS node_id, occurred_at, seq, event_id, (payload->>'can_ship')::BOOLEAN AS can_ship,
            NULL::BOOLEAN AS lane
-    FROM event_log WHERE type = 'node_upserted'
+    FROM stg_event_log WHERE type = 'node_upserted'
     UNION ALL
-    SELECT payload->>'node_id', occurred_at, seq, event_id, NULL, true FROM event_log WHERE type = 'lane_upserted'
+    SELECT payload->>'node_id', occurred_at, seq, event_id, NULL, true FROM stg_event_log WHERE type = 'lane_upserted'
   )
   WINDOW w AS (PARTITION BY node_id ORDER BY occurred_at, seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
 ),
@@ -404,8 +406,15 @@ demand_above_plan AS (
   FROM sensing
   QUALIFY row_number() OVER (PARTITION BY series_kind, sku, node_id, channel_id, episode_at ORDER BY run_id DESC) = 1
 ),
+-- events the ledger quarantined: the figures miss them until someone acts (a corrected event, a new event_id)
+quarantined AS (
+  SELECT 'quarantined_event' AS exception_type, 'high' AS severity, q.event_id, q.quarantined_at AS opened_at,
+         json_object('seq', q.seq, 'type', q.type, 'reason', q.reason, 'message', q.message)::VARCHAR AS detail
+  FROM ledger_quarantine q
+),
 found AS (
   SELECT * FROM oversell
+  UNION ALL BY NAME SELECT * FROM quarantined
   UNION ALL BY NAME SELECT * FROM negative_stock
   UNION ALL BY NAME SELECT * FROM damaged
   UNION ALL BY NAME SELECT * FROM mismatch

@@ -67,7 +67,7 @@ wf_events AS (
   FROM (SELECT seq, type, occurred_at, payload,
                json_extract_string(payload, ['$.exception_id', '$.note', '$.assignee', '$.to_role', '$.level',
                                              '$.resolution_code']) AS f
-        FROM event_log
+        FROM stg_event_log
         WHERE type IN ('exception_opened', 'exception_acknowledged', 'exception_assigned', 'exception_escalated',
                        'exception_resolved', 'exception_reopened'))
 ),

@@ -6,7 +6,7 @@ margin AS MATERIALIZED (SELECT * FROM mart_margin_daily),
 refunds AS (
   SELECT CAST(e.occurred_at AS DATE) AS day, any_value(o.channel_id) AS channel_id,
          epoch(e.occurred_at - min(r.occurred_at)) / 3600 AS hours
-  FROM event_log e
+  FROM stg_event_log e
   JOIN ledger_stock r ON r.event_type = 'return_received' AND r.return_id = (e.payload->>'return_id')
   LEFT JOIN (SELECT DISTINCT order_id, channel_id FROM ledger_order_lines) o ON o.order_id = (e.payload->>'order_id')
   WHERE e.type = 'refund_issued'

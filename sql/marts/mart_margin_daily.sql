@@ -30,7 +30,7 @@ refunds AS (
          CASE WHEN (e.payload->>'line_id') IS NULL THEN 'unassigned' ELSE coalesce(i.category, 'unknown') END
            AS category,
          sum(CAST((e.payload->>'amount') AS DECIMAL(38, 2))) AS refunds
-  FROM event_log e
+  FROM stg_event_log e
   LEFT JOIN orders o ON o.order_id = (e.payload->>'order_id')
   LEFT JOIN ledger_order_lines l ON l.order_id = (e.payload->>'order_id') AND l.line_id = (e.payload->>'line_id')
   LEFT JOIN stg_items i ON i.sku = l.sku

@@ -41,7 +41,7 @@ per_line AS (
 ),
 promises AS (
   SELECT payload->>'order_id' AS order_id, TRY_CAST(payload->>'promised_by' AS DATE) AS promised_by
-  FROM event_log WHERE type = 'order_placed'
+  FROM stg_event_log WHERE type = 'order_placed'
   QUALIFY row_number() OVER (PARTITION BY payload->>'order_id' ORDER BY occurred_at DESC, seq DESC) = 1
 ),
 ship_nodes AS (

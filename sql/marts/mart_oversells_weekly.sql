@@ -24,7 +24,7 @@ episodes AS (
 -- the channel of each claiming order (its latest order_placed, as ledger_order_lines)
 channels AS (
   SELECT payload->>'order_id' AS order_id, arg_max(payload->>'channel_id', (occurred_at, seq)) AS channel_id
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'order_placed' AND (payload->>'order_id') IN (SELECT order_id FROM episodes WHERE order_id IS NOT NULL)
   GROUP BY ALL
 ),

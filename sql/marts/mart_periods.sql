@@ -4,7 +4,7 @@
 -- A period is [period_start, period_end); complete = it has ended by the clock. Trends and deltas compare
 -- complete periods only: an incomplete one is shown as such, never against a complete one.
 WITH cfg AS (
-  SELECT (SELECT min(occurred_at) FROM event_log)::DATE AS first_day,
+  SELECT (SELECT min(occurred_at) FROM stg_event_log)::DATE AS first_day,
          -- the last day with any business time before the clock (the clock at midnight ends the day before)
          CAST(c.as_of - INTERVAL 1 MICROSECOND AS DATE) AS last_day,
          c.as_of, l.stockout_window_days AS trailing_days

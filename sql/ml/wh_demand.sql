@@ -9,7 +9,7 @@ WITH parsed AS (
     type,
     occurred_at::DATE AS day,
     json_extract_string(payload, ['$.sku', '$.node_id', '$.qty', '$.channel_id', '$.lines']) AS f
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('pos_sale', 'shipped', 'order_placed')
     AND occurred_at::DATE BETWEEN $from_day::DATE AND $to_day::DATE
 ),

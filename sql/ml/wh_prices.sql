@@ -17,7 +17,7 @@ WITH changes AS (
   FROM (
     SELECT occurred_at, seq,
       json_extract_string(payload, ['$.sku', '$.channel_id', '$.price', '$.reason', '$.ends_at']) AS f
-    FROM event_log WHERE type = 'price_changed' AND occurred_at::DATE <= $to_day::DATE
+    FROM stg_event_log WHERE type = 'price_changed' AND occurred_at::DATE <= $to_day::DATE
   )
 ),
 keys AS (

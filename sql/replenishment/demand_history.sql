@@ -4,7 +4,7 @@
 WITH demand AS (
   SELECT (payload->>'sku') AS sku, (payload->>'node_id') AS node_id, CAST(occurred_at AS DATE) AS day,
          sum(CAST((payload->>'qty') AS BIGINT)) AS qty
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('pos_sale', 'shipped')
   GROUP BY ALL
 ),

@@ -22,7 +22,7 @@ flagged AS (
 demand AS (
   SELECT payload->>'sku' AS sku, coalesce(payload->>'node_id', payload->>'from_node_id') AS node_id,
          sum((payload->>'qty')::DOUBLE) / $days::INTEGER AS daily_demand
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('pos_sale', 'shipped', 'transfer_shipped')
     AND occurred_at > $as_of::TIMESTAMPTZ - to_days($days::INTEGER) AND occurred_at <= $as_of::TIMESTAMPTZ
   GROUP BY ALL
@@ -44,11 +44,11 @@ node_channels AS (
 ),
 shipped AS (
   SELECT payload->>'order_id' AS order_id, payload->>'line_id' AS line_id, sum((payload->>'qty')::BIGINT) AS qty
-  FROM event_log WHERE type = 'shipped' GROUP BY ALL
+  FROM stg_event_log WHERE type = 'shipped' GROUP BY ALL
 ),
 cancelled AS (
   SELECT DISTINCT payload->>'order_id' AS order_id, payload->>'line_id' AS line_id
-  FROM event_log WHERE type = 'order_cancelled'
+  FROM stg_event_log WHERE type = 'order_cancelled'
 ),
 open_lines AS (
   SELECT l.order_id, l.line_id, l.sku, l.channel_id, l.qty - coalesce(s.qty, 0) AS open_qty

@@ -11,7 +11,7 @@ WITH moves AS (
          type = 'transfer_shipped' AS transfer,
          occurred_at::DATE AS day,
          (payload->>'qty')::DOUBLE AS qty
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('pos_sale', 'shipped', 'transfer_shipped')
     AND occurred_at > $as_of::TIMESTAMPTZ - to_days($days::INTEGER) AND occurred_at <= $as_of::TIMESTAMPTZ
 ),

@@ -37,7 +37,7 @@ recent AS (
 master AS (
   SELECT payload->>'supplier_id' AS supplier_id, payload->>'name' AS supplier_name,
          (payload->>'lead_time_days')::INTEGER AS nominal_lead_time_days
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'supplier_upserted'
   QUALIFY row_number() OVER (PARTITION BY payload->>'supplier_id' ORDER BY occurred_at DESC, seq DESC) = 1
 )

@@ -9,7 +9,7 @@ WITH po_events AS (
          payload->>'po_id' AS po_id,
          CASE WHEN length(payload->>'expected_at') = 10 THEN (payload->>'expected_at')::DATE::TIMESTAMPTZ
               ELSE (payload->>'expected_at')::TIMESTAMPTZ END AS expected_at
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('po_created', 'po_updated', 'po_cancelled')
 ),
 header AS (
@@ -36,7 +36,7 @@ receipts AS (
   SELECT payload->>'po_id' AS po_id, payload->>'sku' AS sku,
          sum((payload->>'qty')::BIGINT) AS received_qty,
          min(occurred_at) AS first_receipt_at, max(occurred_at) AS last_receipt_at
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'receipt' AND (payload->>'po_id') IS NOT NULL
   GROUP BY 1, 2
 ),

@@ -1,5 +1,6 @@
 -- grain: one row per accepted event (event_id unique); the contract's `events` read model
--- Ledger order is occurred_at, then seq (arrival order).
+-- Ledger order is occurred_at, then seq (arrival order). An event the ledger quarantined (its payload is not
+-- readable JSON) is left out: it is listed in rejected_events and as an exception instead.
 SELECT
   event_id,
   type,
@@ -12,4 +13,4 @@ SELECT
   batch_id,
   source_file,
   source_line
-FROM event_log
+FROM stg_event_log

@@ -9,6 +9,6 @@ SELECT
   coalesce((payload->>'buffer_pct')::DOUBLE, 0)      AS buffer_pct,
   occurred_at                                        AS updated_at,
   event_id                                           AS source_event_id
-FROM event_log
+FROM stg_event_log
 WHERE type = 'channel_upserted'
 QUALIFY row_number() OVER (PARTITION BY payload->>'channel_id' ORDER BY occurred_at DESC, seq DESC) = 1

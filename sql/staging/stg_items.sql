@@ -11,6 +11,6 @@ SELECT
   (payload->>'moq')::INTEGER                    AS moq,
   occurred_at                                   AS updated_at,
   event_id                                      AS source_event_id
-FROM event_log
+FROM stg_event_log
 WHERE type = 'item_upserted'
 QUALIFY row_number() OVER (PARTITION BY payload->>'sku' ORDER BY occurred_at DESC, seq DESC) = 1

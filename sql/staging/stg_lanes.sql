@@ -7,7 +7,7 @@ SELECT
   (payload->>'cost_per_unit')::DOUBLE       AS cost_per_unit,
   occurred_at                               AS updated_at,
   event_id                                  AS source_event_id
-FROM event_log
+FROM stg_event_log
 WHERE type = 'lane_upserted'
 QUALIFY row_number() OVER (
   PARTITION BY payload->>'node_id', payload->>'region' ORDER BY occurred_at DESC, seq DESC) = 1

@@ -11,6 +11,6 @@ SELECT
   coalesce(payload->>'carrier_cutoff', '16:00')        AS carrier_cutoff,
   occurred_at                                          AS updated_at,
   event_id                                             AS source_event_id
-FROM event_log
+FROM stg_event_log
 WHERE type = 'node_upserted'
 QUALIFY row_number() OVER (PARTITION BY payload->>'node_id' ORDER BY occurred_at DESC, seq DESC) = 1

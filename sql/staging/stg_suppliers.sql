@@ -6,6 +6,6 @@ SELECT
   (payload->>'moq')::INTEGER               AS moq,
   occurred_at                              AS updated_at,
   event_id                                 AS source_event_id
-FROM event_log
+FROM stg_event_log
 WHERE type = 'supplier_upserted'
 QUALIFY row_number() OVER (PARTITION BY payload->>'supplier_id' ORDER BY occurred_at DESC, seq DESC) = 1

@@ -3,7 +3,7 @@
 -- Besides the subject's own events: the workflow events on its exceptions and approval requests.
 WITH own AS (
   SELECT seq, event_id, type, occurred_at, received_at, source, actor, payload
-  FROM event_log
+  FROM stg_event_log
   WHERE CASE $kind::VARCHAR
           WHEN 'sku_node' THEN (payload->>'sku') = $id::VARCHAR
                                AND $node::VARCHAR IN ((payload->>'node_id'), (payload->>'from_node_id'),
@@ -24,7 +24,7 @@ requests AS (
 ),
 related AS (
   SELECT e.seq, e.event_id, e.type, e.occurred_at, e.received_at, e.source, e.actor, e.payload
-  FROM event_log e
+  FROM stg_event_log e
   WHERE e.type IN ('exception_acknowledged', 'exception_assigned', 'exception_escalated', 'exception_resolved',
                    'exception_reopened', 'approval_decided', 'approval_cancelled')
     AND ((e.payload->>'exception_id') IN (SELECT exception_id FROM exceptions)

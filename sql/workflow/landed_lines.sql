@@ -18,7 +18,7 @@ po_ids AS (SELECT unnest(from_json($po_ids::JSON, '["VARCHAR"]')) AS id),
 transfer_ids AS (SELECT unnest(from_json($transfer_ids::JSON, '["VARCHAR"]')) AS id),
 tail AS (
   SELECT seq, type, payload
-  FROM event_log
+  FROM stg_event_log
   WHERE seq > (SELECT last_seq FROM mark)
     AND type IN ('po_created', 'transfer_shipped')
     AND (regexp_matches(payload, $po_pattern) OR regexp_matches(payload, $transfer_pattern))

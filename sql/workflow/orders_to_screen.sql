@@ -19,7 +19,7 @@ flagged AS (
 ),
 cancels AS (
   SELECT payload->>'order_id' AS order_id, payload->>'line_id' AS line_id
-  FROM event_log WHERE type = 'order_cancelled'
+  FROM stg_event_log WHERE type = 'order_cancelled'
 ),
 open_orders AS (
   -- an order with a line that no cancellation (of the line, or of the whole order) covers
@@ -35,5 +35,5 @@ WHERE (value > $value_above OR max_line_qty > $line_qty_above
   AND placed_at <= (SELECT clock_at FROM business_clock)
   AND order_id IN (SELECT order_id FROM open_orders)
   AND order_id NOT IN (SELECT order_id FROM workflow_approvals WHERE order_id IS NOT NULL)
-  AND order_id NOT IN (SELECT payload->>'order_id' FROM event_log WHERE type = 'shipped')
+  AND order_id NOT IN (SELECT payload->>'order_id' FROM stg_event_log WHERE type = 'shipped')
 ORDER BY placed_at, order_id

@@ -22,7 +22,7 @@ base AS (
   FROM (
     SELECT occurred_at, seq,
            json_extract_string(payload, ['$.sku', '$.channel_id', '$.price', '$.reason', '$.ends_at']) AS f
-    FROM event_log
+    FROM stg_event_log
     WHERE type = 'price_changed' AND regexp_matches(payload, $sku_pattern)
   )
 ),

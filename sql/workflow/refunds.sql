@@ -3,7 +3,7 @@
 -- came back), 'late' (more than $late_hours after receipt), else NULL
 WITH received AS (
   SELECT (payload->>'return_id') AS return_id, min(occurred_at) AS received_at
-  FROM event_log WHERE type = 'return_received'
+  FROM stg_event_log WHERE type = 'return_received'
   GROUP BY ALL
 )
 SELECT e.event_id, (e.payload->>'order_id') AS order_id, (e.payload->>'line_id') AS line_id,
@@ -14,7 +14,7 @@ SELECT e.event_id, (e.payload->>'order_id') AS order_id, (e.payload->>'line_id')
             WHEN r.received_at > e.occurred_at THEN 'before_receipt'
             WHEN date_diff('second', r.received_at, e.occurred_at) > $late_hours * 3600 THEN 'late'
        END AS flag
-FROM event_log e
+FROM stg_event_log e
 LEFT JOIN received r ON r.return_id = (e.payload->>'return_id')
 WHERE e.type = 'refund_issued'
   AND ($flagged::BOOLEAN IS NULL OR NOT $flagged::BOOLEAN OR r.return_id IS NULL AND (e.payload->>'return_id') IS NOT NULL

@@ -3,7 +3,7 @@
 SELECT (e.payload->>'disposition') AS disposition, count(DISTINCT (e.payload->>'return_id')) AS returns,
        sum((e.payload->>'qty')::BIGINT) AS units,
        CAST(sum((e.payload->>'qty')::BIGINT * coalesce(i.unit_cost, 0)) AS DECIMAL(18, 2)) AS cost_value
-FROM event_log e
+FROM stg_event_log e
 LEFT JOIN stg_items i ON i.sku = (e.payload->>'sku')
 WHERE e.type = 'return_graded'
 GROUP BY ALL

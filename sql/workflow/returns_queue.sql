@@ -5,14 +5,14 @@ WITH received AS (
          sum((payload->>'qty')::BIGINT) AS received_qty, min(occurred_at) AS received_at,
          any_value(payload->>'order_id') AS order_id, any_value(payload->>'line_id') AS line_id,
          coalesce(any_value(payload->>'reason'), 'unspecified') AS reason
-  FROM event_log WHERE type = 'return_received'
+  FROM stg_event_log WHERE type = 'return_received'
   GROUP BY ALL
 ),
 graded AS (
   SELECT (payload->>'return_id') AS return_id, (payload->>'node_id') AS node_id, (payload->>'sku') AS sku,
          sum((payload->>'qty')::BIGINT) AS graded_qty, count(*) AS grade_events, max(occurred_at) AS last_graded_at,
          list(DISTINCT (payload->>'disposition') ORDER BY (payload->>'disposition')) AS dispositions
-  FROM event_log WHERE type = 'return_graded'
+  FROM stg_event_log WHERE type = 'return_graded'
   GROUP BY ALL
 )
 SELECT r.return_id, r.node_id, r.sku, i.category, r.order_id, r.line_id, r.reason, r.received_at,

@@ -3,12 +3,12 @@
 WITH received AS (
   SELECT (e.payload->>'return_id') AS return_id, (e.payload->>'sku') AS sku,
          coalesce((e.payload->>'reason'), 'unspecified') AS reason, (e.payload->>'qty')::BIGINT AS qty
-  FROM event_log e WHERE e.type = 'return_received'
+  FROM stg_event_log e WHERE e.type = 'return_received'
 ),
 graded AS (
   SELECT (payload->>'return_id') AS return_id, (payload->>'sku') AS sku, (payload->>'disposition') AS disposition,
          (payload->>'qty')::BIGINT AS qty
-  FROM event_log WHERE type = 'return_graded'
+  FROM stg_event_log WHERE type = 'return_graded'
 ),
 by_return AS (
   SELECT return_id, sku, any_value(reason) AS reason, sum(qty) AS qty FROM received GROUP BY ALL

@@ -3,7 +3,7 @@
 -- deriving every condition of the ledger (an action on a tracked exception needs only its own events)
 WITH ev AS (
   SELECT seq, type, occurred_at, payload
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('exception_opened', 'exception_acknowledged', 'exception_assigned', 'exception_escalated',
                  'exception_resolved', 'exception_reopened')
     AND (payload->>'exception_id') = $exception_id

@@ -17,13 +17,13 @@ WITH keys AS (
 items AS (
   SELECT payload->>'sku' AS sku,
          arg_max(payload, (occurred_at, seq)) AS payload
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'item_upserted' AND regexp_matches(payload, $sku_pattern)
   GROUP BY 1
 ),
 nodes AS (
   SELECT DISTINCT payload->>'node_id' AS node_id
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'node_upserted' AND regexp_matches(payload, $node_pattern)
 ),
 positions AS (

@@ -250,7 +250,7 @@ export async function orderAllocation(
   orderId: string,
 ): Promise<OrderAllocation | null> {
   const placed = await warehouse.one<{ n: bigint }>(
-    "SELECT count(*) AS n FROM event_log WHERE type = 'order_placed' AND (payload->>'order_id') = $order_id",
+    "SELECT count(*) AS n FROM stg_event_log WHERE type = 'order_placed' AND (payload->>'order_id') = $order_id",
     { order_id: orderId },
   );
   if (!placed || placed.n === 0n) return null;

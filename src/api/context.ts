@@ -53,3 +53,11 @@ export function requestContext(ctx: ApiContext, req: Request, at?: string): Prom
     operationsContext(reader, { actor: caller.name, role: caller.role }, { at, what: 'at' }),
   );
 }
+
+/**
+ * The business time of a workflow action sent over HTTP: the request's explicit `at`, refused (400) when it is
+ * after the business clock, since retailos dates nothing after it; else the clock's now, read once.
+ */
+export async function actionTime(ctx: ApiContext, req: Request, at: string | undefined): Promise<string> {
+  return (await requestContext(ctx, req, at)).now.toISOString();
+}

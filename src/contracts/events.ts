@@ -12,7 +12,6 @@ import {
   actorName,
   arrayMessage,
   customCheck,
-  dateOrTimestamp,
   days,
   describeValue,
   eventId,
@@ -24,13 +23,14 @@ import {
   money,
   nonNegativeQuantity,
   note,
+  occurredAt,
   oneOf,
   percent,
+  plannedDateOrTimestamp,
   positiveMoney,
   quantity,
   signedQuantity,
   sourceName,
-  timestamp,
 } from './primitives.ts';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ export const MAX_CHANNEL_NODES = 10_000;
 /** Envelope fields shared by every event (without `type`, which is a literal per schema). */
 export const envelopeShape = {
   event_id: eventId,
-  occurred_at: timestamp,
+  occurred_at: occurredAt,
   source: sourceName.optional(),
   actor: actorName.optional(),
 };
@@ -306,7 +306,7 @@ export const transferShippedSchema = defineEvent(
     to_node_id: identifier,
     sku: identifier,
     qty: quantity,
-    expected_at: dateOrTimestamp.optional(),
+    expected_at: plannedDateOrTimestamp.optional(),
   },
   transferShippedRules,
 );
@@ -374,7 +374,7 @@ export const orderPlacedSchema = defineEvent(
     channel_id: identifier,
     ship_to_region: identifier,
     service_level: serviceLevelSchema,
-    promised_by: dateOrTimestamp.optional(),
+    promised_by: plannedDateOrTimestamp.optional(),
     pickup_node_id: identifier.optional(),
     lines: lines(orderLineSchema.shape),
   },
@@ -441,7 +441,7 @@ export const priceChangedSchema = defineEvent('price_changed', {
   channel_id: identifier.optional(),
   price: money,
   reason: priceReasonSchema,
-  ends_at: dateOrTimestamp.optional(),
+  ends_at: plannedDateOrTimestamp.optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -463,7 +463,7 @@ export const poCreatedSchema = defineEvent(
     po_id: identifier,
     supplier_id: identifier,
     node_id: identifier,
-    expected_at: dateOrTimestamp,
+    expected_at: plannedDateOrTimestamp,
     lines: lines(poLineSchema.shape),
   },
   poCreatedRules,
@@ -471,7 +471,7 @@ export const poCreatedSchema = defineEvent(
 
 export const poUpdatedSchema = defineEvent('po_updated', {
   po_id: identifier,
-  expected_at: dateOrTimestamp,
+  expected_at: plannedDateOrTimestamp,
 });
 
 export const poCancelledSchema = defineEvent('po_cancelled', {

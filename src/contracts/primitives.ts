@@ -8,6 +8,8 @@
  *   `expected <what>, got <value>`; a missing value gives the message `required`.
  */
 import * as z from 'zod';
+import { type BusinessTimeRole, businessTimeProblem } from './business-time.ts';
+import { characterProblem, findLoneSurrogate, type TextKind } from './unicode.ts';
 
 /** Largest number of units a single quantity field may carry. */
 export const MAX_QUANTITY = 1_000_000_000;
@@ -129,13 +131,16 @@ interface TextSpec {
   /** Noun used in messages: `an identifier`, `a name`, … */
   what: string;
   max: number;
-  /** Reject strings made only of whitespace. */
-  notBlank: boolean;
+  /**
+   * Which characters are allowed (docs/ingestion.md, "Text"): `identifier` refuses every control character and
+   * blank values; `text` allows tab, line feed and carriage return. Both refuse lone surrogates.
+   */
+  kind: TextKind;
 }
 
 const NON_BLANK_RE = /\S/;
 
-function text({ what, max, notBlank }: TextSpec) {
+function text({ what, max, kind }: TextSpec) {
   return checked(z.string({ error: expectedMessage(`${what} (string)`) }), (value) => {
     if (value.length === 0)
       return { code: 'too_small', bound: 1, message: `expected ${what}, got an empty string` };
@@ -146,25 +151,58 @@ function text({ what, max, notBlank }: TextSpec) {
         message: `expected ${what} of at most ${max} characters, got ${value.length} characters`,
       };
     }
-    if (notBlank && !NON_BLANK_RE.test(value)) {
+    if (!NON_BLANK_RE.test(value)) {
       return { code: 'invalid_format', format: 'regex', message: `expected ${what}, got only whitespace` };
+    }
+    const problem = characterProblem(value, kind);
+    if (problem !== undefined) {
+      return {
+        code: 'invalid_format',
+        format: kind === 'identifier' ? 'identifier' : 'text',
+        message: `expected ${what}, got ${describeValue(value)} (${problem})`,
+      };
     }
     return undefined;
   });
 }
 
-/** Business identifier (`sku`, `node_id`, …): 1..128 chars, case-sensitive, kept as-is, not only whitespace. */
-export const identifier = text({ what: 'an identifier', max: 128, notBlank: true });
-/** Envelope `event_id`: the idempotency key, 1..128 chars. */
-export const eventId = text({ what: 'an event id', max: 128, notBlank: false });
-/** Envelope `source`: the sending system, 1..64 chars. */
-export const sourceName = text({ what: 'a source system name', max: 64, notBlank: false });
-/** Envelope `actor`: the user behind a workflow event, 1..128 chars. */
-export const actorName = text({ what: 'an actor name', max: 128, notBlank: false });
-/** Human label (`name`, `category`, `brand`, `carrier`): 1..256 chars, not only whitespace. */
-export const label = text({ what: 'a label', max: 256, notBlank: true });
-/** Free-text note (`reason` of workflow events): 1..1000 chars, not only whitespace. */
-export const note = text({ what: 'a note', max: 1000, notBlank: true });
+/**
+ * Business identifier (`sku`, `node_id`, …): 1..128 chars, case-sensitive, kept as-is, not only whitespace,
+ * no control characters, valid Unicode.
+ */
+export const identifier = text({ what: 'an identifier', max: 128, kind: 'identifier' });
+/** Envelope `event_id`: the idempotency key, 1..128 chars, with the rules of an identifier. */
+export const eventId = text({ what: 'an event id', max: 128, kind: 'identifier' });
+/** Envelope `source`: the sending system, 1..64 chars, with the rules of an identifier. */
+export const sourceName = text({ what: 'a source system name', max: 64, kind: 'identifier' });
+/** Envelope `actor`: the user behind a workflow event, 1..128 chars, with the rules of an identifier. */
+export const actorName = text({ what: 'an actor name', max: 128, kind: 'identifier' });
+/** Human label (`name`, `category`, `brand`, `carrier`): 1..256 chars of text, not only whitespace. */
+export const label = text({ what: 'a label', max: 256, kind: 'text' });
+/** Free-text note (`reason` of workflow events): 1..1000 chars of text, not only whitespace. */
+export const note = text({ what: 'a note', max: 1000, kind: 'text' });
+
+/**
+ * Adds to a free-form JSON schema (workflow `detail`, `action`, …) the one text rule that applies to any
+ * JSON: every string in it, keys included, is valid Unicode (the log must stay readable as JSON by DuckDB).
+ */
+export function wellFormedJson<T extends z.ZodType>(schema: T): T {
+  const check = customCheck<unknown>(
+    (payload) => {
+      const at = findLoneSurrogate(payload.value);
+      if (at === undefined) return;
+      payload.issues.push({
+        code: 'invalid_format',
+        format: 'unicode',
+        path: at,
+        input: undefined,
+        message: 'expected valid Unicode text, got a string with a lone surrogate (not valid Unicode)',
+      });
+    },
+    (value) => findLoneSurrogate(value) === undefined,
+  );
+  return schema.check(check) as T;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // integers
@@ -394,15 +432,56 @@ function formatted(format: string, zodFormat: string, problemOf: (value: string)
   });
 }
 
-/** ISO-8601 date-time with offset or `Z` (`2024-03-01T10:00:00Z`), kept as given. */
+/** ISO-8601 date-time with offset or `Z` (`2024-03-01T10:00:00Z`), kept as given. Format only, no window. */
 export const timestamp = formatted(TIMESTAMP_FORMAT, 'datetime', timestampProblem);
 
 /** Calendar date `YYYY-MM-DD`. */
 export const dateOnly = formatted(DATE_FORMAT, 'date', dateProblem);
 
-/** Either a calendar date or a timestamp with offset (`expected_at`, `ends_at`, `promised_by`). */
+/** Either a calendar date or a timestamp with offset. Format only, no window. */
 export const dateOrTimestamp = formatted(DATE_OR_TIMESTAMP_FORMAT, 'date_or_datetime', (value) =>
   value.length === 10 ? dateProblem(value) : timestampProblem(value),
+);
+
+/** Epoch milliseconds of a valid date (UTC midnight) or timestamp. */
+function epochMs(value: string): number {
+  return Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value);
+}
+
+/** A `formatted` value that must also fall inside the business time window (business-time.ts). */
+function windowed(
+  format: string,
+  zodFormat: string,
+  role: BusinessTimeRole,
+  problemOf: (value: string) => string | undefined,
+) {
+  return checked(z.string({ error: expectedMessage(format) }), (value) => {
+    const problem = problemOf(value);
+    if (problem !== undefined) {
+      return { code: 'invalid_format', format: zodFormat, message: formatMessage(format, value, problem) };
+    }
+    const outside = businessTimeProblem(epochMs(value), role);
+    if (outside === undefined) return undefined;
+    return {
+      code: outside.code,
+      bound: outside.bound,
+      message: `expected ${outside.expected}, got ${describeValue(value)}`,
+    };
+  });
+}
+
+/** Envelope `occurred_at`: a timestamp inside the business time window (at most a few days ahead). */
+export const occurredAt = windowed(TIMESTAMP_FORMAT, 'datetime', 'occurred', timestampProblem);
+
+/** A planned timestamp (`due_at`): inside the business time window for planned times. */
+export const plannedTimestamp = windowed(TIMESTAMP_FORMAT, 'datetime', 'planned', timestampProblem);
+
+/** A planned date or timestamp (`expected_at`, `promised_by`, `ends_at`): inside the window for planned times. */
+export const plannedDateOrTimestamp = windowed(
+  DATE_OR_TIMESTAMP_FORMAT,
+  'date_or_datetime',
+  'planned',
+  (value) => (value.length === 10 ? dateProblem(value) : timestampProblem(value)),
 );
 
 const HHMM_RE = /^(?:[01]\d|2[0-3]):[0-5]\d$/;

@@ -12,6 +12,7 @@ import {
   type EventType,
 } from './events.ts';
 import { describeValue } from './primitives.ts';
+import { escapeUnsafe } from './unicode.ts';
 import { WORKFLOW_EVENT_SCHEMAS } from './workflow-events.ts';
 
 export interface ValidationIssue {
@@ -146,8 +147,9 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** `lines.0.qty`; a key that is not printable text (an unknown field named `\u0000`) is escaped. */
 function joinPath(path: readonly PropertyKey[]): string {
-  return path.map(String).join('.');
+  return path.map((key) => escapeUnsafe(String(key))).join('.');
 }
 
 /** Whether the value at `path` inside `input` is absent (missing key or `undefined`). */
@@ -178,7 +180,7 @@ export function toValidationIssues(issues: readonly z.core.$ZodIssue[], input?: 
     if ((issue.code === 'invalid_type' || issue.code === 'invalid_value') && isAbsent(input, issue.path)) {
       out.push({ path: joinPath(issue.path), code: 'invalid_type', message: 'required' });
     } else {
-      out.push({ path: joinPath(issue.path), code: issue.code, message: issue.message });
+      out.push({ path: joinPath(issue.path), code: issue.code, message: escapeUnsafe(issue.message) });
     }
   }
   return out;

@@ -9,7 +9,17 @@
  */
 import * as z from 'zod';
 import { envelopeShape } from './events.ts';
-import { expectedMessage, identifier, label, money, note, oneOf, percent, timestamp } from './primitives.ts';
+import {
+  expectedMessage,
+  identifier,
+  label,
+  money,
+  note,
+  oneOf,
+  percent,
+  plannedTimestamp,
+  wellFormedJson,
+} from './primitives.ts';
 
 export const EXCEPTION_RESOLUTION_CODES = [
   'fixed',
@@ -31,8 +41,10 @@ export type ApprovalDecision = (typeof APPROVAL_DECISIONS)[number];
 
 const SEVERITIES = ['high', 'medium', 'low'] as const;
 
-/** A JSON object (context, recommendation, detail): free-form by design, but an object. */
-const jsonObject = z.record(z.string(), z.unknown(), { error: expectedMessage('a JSON object') });
+/** A JSON object (context, recommendation, detail): free-form by design, but an object of valid Unicode text. */
+const jsonObject = wellFormedJson(
+  z.record(z.string(), z.unknown(), { error: expectedMessage('a JSON object') }),
+);
 const level = z.number().int().min(0).max(100);
 const count = z.number().int().min(0).max(1_000_000_000);
 
@@ -85,7 +97,7 @@ export const exceptionEscalatedSchema = defineWorkflowEvent('exception_escalated
   from_role: identifier,
   to_role: identifier,
   level,
-  due_at: timestamp,
+  due_at: plannedTimestamp,
 });
 
 export const exceptionResolvedSchema = defineWorkflowEvent('exception_resolved', {

@@ -20,7 +20,7 @@ export interface EventResult {
   status: 'accepted' | 'duplicate' | 'rejected';
   /** Arrival sequence number of an accepted event. */
   seq?: number;
-  reason?: 'invalid' | 'unreadable' | 'conflict';
+  reason?: 'invalid' | 'unreadable' | 'conflict' | 'forbidden';
   errors?: IssueRecord[];
 }
 

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import fs from 'node:fs';
+import { decodeUtf8 } from '../contracts/unicode.ts';
 import { UserError } from '../warehouse/errors.ts';
 import { EventLander, type StagedEvent, toColumns } from '../warehouse/landing.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -14,6 +15,10 @@ export interface RejectRow {
   source_line: number | null;
   event_id: string | null;
   type: string | null;
+  /**
+   * unreadable | invalid | conflict | forbidden (refused by the approval policy to the key that sent it) |
+   * quarantined (a landed event the ledger cannot apply)
+   */
   reason: string;
   errors: { path: string; code: string; message: string }[];
   raw: string;
@@ -89,23 +94,23 @@ export async function exportRejects(
 export function readCorrections(file: string): Map<number, unknown> {
   if (!fs.existsSync(file)) throw new UserError(`No such file: ${file}`);
   const corrections = new Map<number, unknown>();
-  fs.readFileSync(file, 'utf8')
-    .split('\n')
-    .forEach((text, index) => {
-      if (text.trim() === '') return;
-      let entry: { reject_id?: unknown; input?: unknown };
-      try {
-        entry = JSON.parse(text);
-      } catch {
-        throw new UserError(`${file}:${index + 1}: not valid JSON`);
-      }
-      if (typeof entry.reject_id !== 'number' || !('input' in entry)) {
-        throw new UserError(
-          `${file}:${index + 1}: expected {"reject_id": N, "input": {…}} as written by rejects export`,
-        );
-      }
-      corrections.set(entry.reject_id, entry.input);
-    });
+  const decoded = decodeUtf8(fs.readFileSync(file));
+  if (!decoded.ok) throw new UserError(`${file}: not valid UTF-8 (${decoded.problem.message})`);
+  decoded.text.split('\n').forEach((text, index) => {
+    if (text.trim() === '') return;
+    let entry: { reject_id?: unknown; input?: unknown };
+    try {
+      entry = JSON.parse(text);
+    } catch {
+      throw new UserError(`${file}:${index + 1}: not valid JSON`);
+    }
+    if (typeof entry.reject_id !== 'number' || !('input' in entry)) {
+      throw new UserError(
+        `${file}:${index + 1}: expected {"reject_id": N, "input": {…}} as written by rejects export`,
+      );
+    }
+    corrections.set(entry.reject_id, entry.input);
+  });
   return corrections;
 }
 
@@ -120,6 +125,11 @@ export interface RetryOutcome {
  * Re-submits open rejects, as stored or as corrected (`corrections`). An input
  * that now validates lands like any other event and its reject is resolved;
  * one that still fails keeps its reject open with the new errors.
+ * Quarantined events are skipped: they are in the log already (their id is
+ * taken), so a correction is a new event with a new event_id. Forbidden
+ * events (refused by the approval policy, docs/workflow.md "Raw events") are
+ * retried only when named in `filter.ids`: landing one bypasses the approval
+ * it needed, a decision an operator takes per event, never by retrying all.
  */
 export async function retryRejects(
   warehouse: Warehouse,
@@ -127,7 +137,10 @@ export async function retryRejects(
   corrections?: Map<number, unknown>,
 ): Promise<RetryOutcome> {
   const ids = filter.ids ?? (corrections ? [...corrections.keys()] : undefined);
-  const rows = await listRejects(warehouse, { ...filter, status: 'open', ...(ids ? { ids } : {}) });
+  const named = new Set(filter.ids ?? []);
+  const rows = (await listRejects(warehouse, { ...filter, status: 'open', ...(ids ? { ids } : {}) })).filter(
+    (row) => row.reason !== 'quarantined' && (row.reason !== 'forbidden' || named.has(row.reject_id)),
+  );
   const staged: { rejectId: number; event: StagedEvent }[] = [];
   let stillRejected = 0;
   for (const row of rows) {

@@ -1,5 +1,6 @@
 import { validateEvent } from '../contracts/index.ts';
 import { toEpochMicros } from '../contracts/time.ts';
+import { escapeUnsafe } from '../contracts/unicode.ts';
 import type { IssueRecord, StagedEvent, StagedReject } from '../warehouse/landing.ts';
 import { checkJsonLimits } from './json-limits.ts';
 
@@ -85,5 +86,6 @@ export function isReject(staged: StagedEvent | StagedReject): staged is StagedRe
 function stringField(value: unknown, key: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const field = (value as Record<string, unknown>)[key];
-  return typeof field === 'string' ? field.slice(0, MAX_ID_ON_REJECT) : undefined;
+  // Escaped: a refused id may hold a lone surrogate or NUL, which the reject row must still store and show.
+  return typeof field === 'string' ? escapeUnsafe(field.slice(0, MAX_ID_ON_REJECT)) : undefined;
 }

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { advanceClockMark } from '../clock/business-clock.ts';
+import { businessTimeWindow } from '../contracts/business-time.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
+import { explainBadPayloads, failureMessage, isEventFailure, MAX_ISOLATED_EVENTS } from './quarantine.ts';
 
 /** The refresh's SQL steps (`sql/ledger/refresh/NN_name.sql`), run in this order. */
 export const REFRESH_SQL_DIR = path.join(SQL_DIR, 'ledger', 'refresh');
@@ -23,6 +25,11 @@ export interface RefreshOptions {
    * depend on how the log is split (the property tests split it at random).
    */
   maxEvents?: number;
+  /**
+   * With `full`: first forget the quarantine (events are judged again; those still unreadable go straight back,
+   * with a new reject row), for after a fix of the refresh itself. Rejects of released events are resolved.
+   */
+  releaseQuarantine?: boolean;
 }
 
 export interface RefreshResult {
@@ -39,6 +46,8 @@ export interface RefreshResult {
   /** (sku, node) accounts continued from their stored state / recomputed from their first posting. */
   appendedAccounts: number;
   rebuiltAccounts: number;
+  /** Events of the applied range quarantined by this refresh (docs/ledger.md, "Quarantine"). */
+  quarantined: number;
   seconds: number;
 }
 
@@ -51,30 +60,71 @@ export interface RefreshResult {
  * every new posting comes after its last computed one, and is recomputed from its first posting otherwise (a
  * late event); orders and purchase orders touched are recomputed whole. `full` replays everything through the
  * same path, so incremental and full refreshes give identical results.
+ *
+ * One event never stops the ledger (docs/ledger.md, "Quarantine"): events whose payload cannot be read or whose
+ * fields do not convert are found set-based while parsing and quarantined; any other failure an event can cause
+ * makes the refresh isolate it (`isolateFailures`), quarantine it and apply the rest.
  */
 export async function refreshLedger(
   warehouse: Warehouse,
   options: RefreshOptions = {},
 ): Promise<RefreshResult> {
   const started = performance.now();
-  const mode = options.full ? 'full' : 'incremental';
+  try {
+    const result = await applyRange(warehouse, {
+      reset: options.full === true,
+      release: options.full === true && options.releaseQuarantine === true,
+      maxEvents: options.full ? undefined : options.maxEvents,
+    });
+    result.seconds = (performance.now() - started) / 1000;
+    return result;
+  } catch (error) {
+    if (!isEventFailure(error)) throw error;
+    const result = await isolateFailures(warehouse, options);
+    result.seconds = (performance.now() - started) / 1000;
+    return result;
+  }
+}
+
+interface RangeOptions {
+  /** Run 00_reset first (a full refresh). */
+  reset?: boolean;
+  /** Empty the quarantine first (with `reset`). */
+  release?: boolean;
+  /** Apply at most this many pending events. */
+  maxEvents?: number | undefined;
+  /** Apply the pending events up to this seq (inclusive). */
+  toSeq?: number;
+}
+
+/** Applies the pending events of one range in one transaction (see `refreshLedger`). */
+async function applyRange(warehouse: Warehouse, options: RangeOptions): Promise<RefreshResult> {
+  const mode = options.reset ? 'full' : 'incremental';
   return warehouse.transaction(async () => {
-    if (options.full) await runStep(warehouse, '00_reset');
+    if (options.release) await runStep(warehouse, '00_release');
+    if (options.reset) await runStep(warehouse, '00_reset');
     const bounds =
-      options.maxEvents === undefined || options.full
+      options.toSeq !== undefined
         ? await warehouse.one<{ from_seq: bigint; to_seq: bigint; events: bigint }>(
-            `SELECT w.last_seq AS from_seq, coalesce(max(e.seq), w.last_seq) AS to_seq, count(e.seq) AS events
-             FROM ledger_watermark w LEFT JOIN event_log e ON e.seq > w.last_seq
-             WHERE w.id = 1 GROUP BY w.last_seq`,
+            `SELECT w.last_seq AS from_seq, greatest(w.last_seq, $to::BIGINT) AS to_seq,
+                    (SELECT count(*) FROM event_log e WHERE e.seq > w.last_seq AND e.seq <= $to::BIGINT) AS events
+             FROM ledger_watermark w WHERE w.id = 1`,
+            { to: options.toSeq },
           )
-        : await warehouse.one<{ from_seq: bigint; to_seq: bigint; events: bigint }>(
-            `WITH w AS (SELECT last_seq FROM ledger_watermark WHERE id = 1),
-                  next AS (SELECT e.seq FROM event_log e, w WHERE e.seq > w.last_seq ORDER BY e.seq LIMIT $max)
-             SELECT w.last_seq AS from_seq, coalesce((SELECT max(seq) FROM next), w.last_seq) AS to_seq,
-                    (SELECT count(*) FROM next) AS events
-             FROM w`,
-            { max: Math.max(1, Math.floor(options.maxEvents)) },
-          );
+        : options.maxEvents === undefined
+          ? await warehouse.one<{ from_seq: bigint; to_seq: bigint; events: bigint }>(
+              `SELECT w.last_seq AS from_seq, coalesce(max(e.seq), w.last_seq) AS to_seq, count(e.seq) AS events
+               FROM ledger_watermark w LEFT JOIN event_log e ON e.seq > w.last_seq
+               WHERE w.id = 1 GROUP BY w.last_seq`,
+            )
+          : await warehouse.one<{ from_seq: bigint; to_seq: bigint; events: bigint }>(
+              `WITH w AS (SELECT last_seq FROM ledger_watermark WHERE id = 1),
+                    next AS (SELECT e.seq FROM event_log e, w WHERE e.seq > w.last_seq ORDER BY e.seq LIMIT $max)
+               SELECT w.last_seq AS from_seq, coalesce((SELECT max(seq) FROM next), w.last_seq) AS to_seq,
+                      (SELECT count(*) FROM next) AS events
+               FROM w`,
+              { max: Math.max(1, Math.floor(options.maxEvents)) },
+            );
     const fromSeq = Number(bounds!.from_seq);
     const toSeq = Number(bounds!.to_seq);
     const result: RefreshResult = {
@@ -86,14 +136,31 @@ export async function refreshLedger(
       averageRounds: 0,
       appendedAccounts: 0,
       rebuiltAccounts: 0,
+      quarantined: 0,
       seconds: 0,
     };
     if (toSeq > fromSeq) {
+      // The contract's business time window (src/contracts/business-time.ts), judged against each event's
+      // arrival: events landed before the window existed (a sale of 2124) are quarantined like unreadable ones.
+      const window = businessTimeWindow();
       await warehouse.run(
-        'CREATE OR REPLACE TEMP TABLE lx_params AS SELECT $from::BIGINT AS from_seq, $to::BIGINT AS to_seq',
-        { from: fromSeq, to: toSeq },
+        `CREATE OR REPLACE TEMP TABLE lx_params AS
+         SELECT $from::BIGINT AS from_seq, $to::BIGINT AS to_seq,
+                make_timestamptz($earliest_us::BIGINT) AS earliest_at, $future_days::INTEGER AS max_future_days`,
+        {
+          from: fromSeq,
+          to: toSeq,
+          earliest_us: BigInt(window.earliestMs) * 1000n,
+          future_days: window.maxFutureDays,
+        },
       );
       await runStep(warehouse, '01_parse');
+      const bad = await warehouse.one<{ n: bigint }>('SELECT count(*) AS n FROM lx_bad');
+      result.quarantined = Number(bad!.n);
+      if (result.quarantined > 0) {
+        await explainBadPayloads(warehouse);
+        await runStep(warehouse, '01_quarantine');
+      }
       await runStep(warehouse, '02_stock_rows');
       await runStep(warehouse, '03_stock_work');
       for (let round = 1; ; round++) {
@@ -128,7 +195,6 @@ export async function refreshLedger(
       await runStep(warehouse, '11_episodes');
       await dropTempTables(warehouse);
     }
-    result.seconds = (performance.now() - started) / 1000;
     await warehouse.run(
       `UPDATE ledger_watermark
        SET refreshed_at = now(), last_mode = $mode, last_events = $events, last_closure_rounds = $rounds
@@ -137,6 +203,127 @@ export async function refreshLedger(
     );
     await advanceClockMark(warehouse);
     return result;
+  });
+}
+
+/**
+ * The slow path, taken only after a refresh failed in a way one event can cause (`isEventFailure`): applies
+ * the range in committed pieces, halving the failing piece until it is one event, which is quarantined with the
+ * error (reason `refresh_failed`); then goes on. Each isolated event costs about log2(pending events) trial
+ * refreshes. A piece that fails without any single event failing, or more than MAX_ISOLATED_EVENTS isolated
+ * events, mean the failure is not the events' fault: the error is thrown.
+ */
+async function isolateFailures(warehouse: Warehouse, options: RefreshOptions): Promise<RefreshResult> {
+  if (options.full) {
+    await warehouse.transaction(async () => {
+      if (options.releaseQuarantine) await runStep(warehouse, '00_release');
+      await runStep(warehouse, '00_reset');
+    });
+  }
+  const start = await lastSeq(warehouse);
+  const target = await targetSeq(warehouse, options.full ? undefined : options.maxEvents);
+  const total: RefreshResult = {
+    mode: options.full ? 'full' : 'incremental',
+    fromSeq: start,
+    toSeq: start,
+    events: 0,
+    closureRounds: 0,
+    averageRounds: 0,
+    appendedAccounts: 0,
+    rebuiltAccounts: 0,
+    quarantined: 0,
+    seconds: 0,
+  };
+  const apply = async (toSeq: number): Promise<unknown> => {
+    try {
+      const piece = await applyRange(warehouse, { toSeq });
+      total.toSeq = piece.toSeq;
+      total.events += piece.events;
+      total.closureRounds = Math.max(total.closureRounds, piece.closureRounds);
+      total.averageRounds = Math.max(total.averageRounds, piece.averageRounds);
+      total.appendedAccounts += piece.appendedAccounts;
+      total.rebuiltAccounts += piece.rebuiltAccounts;
+      total.quarantined += piece.quarantined;
+      return undefined;
+    } catch (error) {
+      if (!isEventFailure(error)) throw error;
+      return error;
+    }
+  };
+  let isolated = 0;
+  while ((await lastSeq(warehouse)) < target) {
+    let failure = await apply(target);
+    if (failure === undefined) break;
+    let failingTo = target;
+    for (;;) {
+      const pending = await pendingEvents(warehouse, failingTo);
+      if (pending.count === 0) throw failure;
+      if (pending.count === 1) {
+        // Confirm on the event alone (and take its own error) before blaming it.
+        failure = await apply(pending.first);
+        if (failure === undefined) break;
+        if (++isolated > MAX_ISOLATED_EVENTS) throw failure;
+        await quarantineOne(warehouse, pending.first, failureMessage(failure));
+        total.quarantined++;
+        total.events++;
+        break;
+      }
+      const piece = await apply(pending.middle);
+      if (piece !== undefined) {
+        failure = piece;
+        failingTo = pending.middle;
+      }
+    }
+  }
+  total.toSeq = Math.max(total.toSeq, await lastSeq(warehouse));
+  return total;
+}
+
+async function lastSeq(warehouse: Warehouse): Promise<number> {
+  const row = await warehouse.one<{ last_seq: bigint }>('SELECT last_seq FROM ledger_watermark WHERE id = 1');
+  return Number(row!.last_seq);
+}
+
+/** The seq a refresh of at most `maxEvents` pending events (all when undefined) ends at. */
+async function targetSeq(warehouse: Warehouse, maxEvents: number | undefined): Promise<number> {
+  const row = await warehouse.one<{ to_seq: bigint | null }>(
+    `SELECT max(seq) AS to_seq FROM (
+       SELECT e.seq FROM event_log e, ledger_watermark w
+       WHERE w.id = 1 AND e.seq > w.last_seq ORDER BY e.seq LIMIT $max)`,
+    { max: maxEvents === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(maxEvents)) },
+  );
+  return row?.to_seq === null || row?.to_seq === undefined ? lastSeq(warehouse) : Number(row.to_seq);
+}
+
+/** Pending (not quarantined) events up to `toSeq`: how many, the first, and the one in the middle. */
+async function pendingEvents(
+  warehouse: Warehouse,
+  toSeq: number,
+): Promise<{ count: number; first: number; middle: number }> {
+  const row = await warehouse.one<{ n: bigint; first: bigint | null; middle: bigint | null }>(
+    `WITH p AS (
+       SELECT e.seq, row_number() OVER (ORDER BY e.seq) AS k, count(*) OVER () AS n
+       FROM event_log e, ledger_watermark w
+       WHERE w.id = 1 AND e.seq > w.last_seq AND e.seq <= $to::BIGINT
+         AND e.seq NOT IN (SELECT seq FROM ledger_quarantine))
+     SELECT coalesce(max(n), 0) AS n, min(seq) AS first, max(seq) FILTER (WHERE k = n // 2) AS middle FROM p`,
+    { to: toSeq },
+  );
+  return { count: Number(row!.n), first: Number(row!.first ?? 0), middle: Number(row!.middle ?? 0) };
+}
+
+/** Quarantines one event the refresh isolated (reason `refresh_failed`), in its own transaction. */
+async function quarantineOne(warehouse: Warehouse, seq: number, message: string): Promise<void> {
+  await warehouse.transaction(async () => {
+    await warehouse.run(
+      `CREATE OR REPLACE TEMP TABLE lx_bad AS
+       SELECT seq, event_id, type, occurred_at, 'refresh_failed' AS reason,
+              'the ledger refresh fails on this event: ' || $message AS message
+       FROM event_log WHERE seq = $seq`,
+      { seq, message },
+    );
+    await runStep(warehouse, '01_quarantine');
+    await warehouse.run('DROP TABLE temp.lx_bad');
   });
 }
 

@@ -114,7 +114,7 @@ export async function planReplenishment(
     (
       await warehouse.all<{ node_id: string }>(
         `SELECT node_id FROM stg_nodes WHERE node_type IN ('dc', '3pl')
-         UNION SELECT DISTINCT payload->>'node_id' FROM event_log WHERE type = 'po_created'`,
+         UNION SELECT DISTINCT payload->>'node_id' FROM stg_event_log WHERE type = 'po_created'`,
       )
     ).map((row) => row.node_id),
   );

@@ -37,17 +37,18 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   // The required read models of the event contract (../shared/docs/EVENTS.md).
   ...relations('contract', 'events inventory_positions channel_availability exceptions rejected_events'),
   { name: 'channel_publications', group: 'contract' },
-  // The append-only log behind `events` (the same rows; the dashboards read it), and one row per ingest
-  // batch (its counts; the file names it shows are those of events.source_file).
-  ...relations('event store', 'event_log ingest_batches'),
+  // The append-only log behind `events` (the same rows; the dashboards read it), the log without the events
+  // the ledger quarantined (what read models parse), and one row per ingest batch (its counts; the file
+  // names it shows are those of events.source_file).
+  ...relations('event store', 'event_log stg_event_log ingest_batches'),
   ...relations('staging', 'stg_items stg_nodes stg_channels stg_lanes stg_suppliers'),
   // Ledger read models, and the journal they are computed from (postings, reservations, purchase lines).
   ...relations(
     'ledger',
     `available_to_promise ledger_config ledger_movements ledger_order_lines ledger_prices ledger_purchase_orders
      ledger_sales ledger_transfers ledger_keys ledger_stock ledger_order_events ledger_reservations
-     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_episodes ledger_episode_status
-     ledger_store_channels`,
+     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_quarantine ledger_episodes
+     ledger_episode_status ledger_store_channels`,
   ),
   ...relations(
     'marts',

@@ -37,9 +37,12 @@ export interface IssueRecord {
   message: string;
 }
 
-/** One input that failed before landing (unreadable, invalid, or a conflicting repeat). */
+/**
+ * One input that failed before landing (unreadable, invalid, a conflicting repeat, or an event the approval
+ * policy refused to the key that sent it: docs/workflow.md "Raw events").
+ */
 export interface StagedReject {
-  reason: 'unreadable' | 'invalid' | 'conflict';
+  reason: 'unreadable' | 'invalid' | 'conflict' | 'forbidden';
   raw: string;
   errors: IssueRecord[];
   eventId?: string | undefined;
@@ -478,11 +481,12 @@ WHERE NOT EXISTS (
 ORDER BY i.pos`;
 
 // An invalid input is resolved once a valid event with its id lands (the
-// corrected re-submission). Conflicts stay open: someone must decide.
+// corrected re-submission), a forbidden one once its event lands from a key
+// allowed to send it. Conflicts stay open: someone must decide.
 const RESOLVE_REJECTS_SQL = `
 UPDATE rejected_events r
 SET status = 'resolved', resolved_at = now(),
     resolution = 'accepted as seq ' || e.seq || ' (batch ' || $batch_id || ')'
 FROM event_log e
 WHERE e.batch_id = $batch_id AND r.event_id = e.event_id
-  AND r.status = 'open' AND r.reason IN ('invalid', 'unreadable') AND r.batch_id <> $batch_id`;
+  AND r.status = 'open' AND r.reason IN ('invalid', 'unreadable', 'forbidden') AND r.batch_id <> $batch_id`;

@@ -2,7 +2,7 @@
  * The approval policy for raw events (docs/workflow.md "Raw events"): a `price_changed`, `po_created`,
  * `transfer_shipped` or `item_upserted` sent straight to `POST /events` is judged like the approval request
  * it bypasses, with the same warehouse amounts (`valuation.ts`). When the policy would want an approval
- * the event is refused (the caller turns the refusal into a per-event reject; nothing of it lands), unless
+ * the event is refused (the caller turns the refusal into a stored per-event reject; it does not land), unless
  * the key's role holds `events:bypass_approval` (checked by the caller). A transfer shipment that stays within
  * an approved transfer request passes: that is how a WMS sends the instructions an approval produced.
  *
@@ -289,7 +289,7 @@ function verdict(
   return {
     code: 'approval_required',
     message:
-      `${what} needs approval: it is ${size}, and the policy says ${evaluation.rule}. Nothing of it landed: ` +
+      `${what} needs approval: it is ${size}, and the policy says ${evaluation.rule}. It did not land (kept as a reject): ` +
       `${HOW} (kind ${kind}).`,
   };
 }

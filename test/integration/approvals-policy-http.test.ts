@@ -1,11 +1,13 @@
 /**
  * The approval policy over real HTTP (issue 15, item 1): POST /approvals judges warehouse amounts and refuses
  * the requester's claims; POST /events refuses, per event, the price, PO, transfer and item-cost events the
- * policy would want approved when the key's role lacks events:bypass_approval — nothing of them lands — while
- * the rest of the request lands. A shipment within an approved transfer passes.
+ * policy would want approved when the key's role lacks events:bypass_approval — they do not land, they are
+ * kept as rejects with reason forbidden — while the rest of the request lands. A shipment within an approved
+ * transfer passes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { can, ROLES } from '../../src/api/roles.ts';
+import { listRejects, retryRejects } from '../../src/ingest/rejects.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { call, createFixture, type Fixture, type Json } from '../unit/api/server-fixture.ts';
@@ -42,6 +44,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx?.dispose();
 });
+
+async function openForbidden(warehouse: Warehouse) {
+  return (await listRejects(warehouse)).filter((row) => row.reason === 'forbidden');
+}
 
 const post = (route: string, key: string, body: unknown) =>
   call(fx.url, 'POST', `/api/v1${route}`, { key, body });
@@ -184,7 +190,9 @@ describe('POST /events: the approval policy per event', () => {
       expect(messages[1]).toMatch(
         /needs approval: it is a 98\.87% cut \(current price 87\.99 from the list price\)/,
       );
-      expect(messages[1]).toMatch(/Nothing of it landed: ask for it through POST \/api\/v1\/approvals/);
+      expect(messages[1]).toMatch(
+        /It did not land \(kept as a reject\): ask for it through POST \/api\/v1\/approvals/,
+      );
       expect(messages[2]).toMatch(/worth 40000000 \(.*at the item cost 40, not 0\.01/);
       expect(messages[3]).toMatch(/worth 182500 \(qty × the moving-average cost 182\.5 at DC\)/);
       expect(messages[5]).toMatch(/a list price or unit cost cut.*a 90% cut/);
@@ -267,24 +275,69 @@ describe('POST /events: the approval policy per event', () => {
     refusedIds.push('over', 'other-sku');
   });
 
-  it('landed nothing of a refused event, not even a stored reject', async () => {
+  it('keeps every refused event as a reject (reason forbidden), which an erp key resolves by sending it', async () => {
+    expect(refusedIds.length).toBeGreaterThanOrEqual(14);
+    const listed = await call(fx.url, 'GET', '/api/v1/rejects?reason=forbidden&limit=1000', {
+      key: fx.keys.integration,
+    });
+    expect(listed.status, listed.text).toBe(200);
+    const rejects = listed.json.data as Json[];
+    expect(rejects.map((row) => row.event_id).sort()).toEqual([...refusedIds].sort());
+    for (const row of rejects) {
+      expect(row).toMatchObject({
+        source_kind: 'http',
+        source_file: expect.any(String),
+        source_line: expect.any(Number),
+        reason: 'forbidden',
+        status: 'open',
+        errors: [{ path: '', code: expect.stringMatching(/^(approval_required|cannot_value)$/) }],
+      });
+      // the event as sent, ready to be retried or sent again
+      expect(JSON.parse(row.raw as string)).toMatchObject({ event_id: row.event_id, type: row.type });
+    }
+    const cut = rejects.find((row) => row.event_id === 'warehouse-cut')!;
+    expect(cut.errors[0].message).toMatch(/98\.87% cut .*It did not land \(kept as a reject\)/);
+    expect(cut.source_line).toBe(2); // 1-based position in its request
+
+    // a system of record that ran its own approval sends the same event: it lands, the reject is resolved
+    const sent = await post('/events', fx.keys.erp, JSON.parse(cut.raw as string));
+    expect(sent.json.results[0]).toMatchObject({ status: 'accepted' });
+    const all = await call(fx.url, 'GET', '/api/v1/rejects?reason=forbidden&status=all&limit=1000', {
+      key: fx.keys.integration,
+    });
+    const resolved = (all.json.data as Json[]).filter((row) => row.status === 'resolved');
+    expect(resolved.map((row) => [row.event_id, row.resolution])).toEqual([
+      ['warehouse-cut', expect.stringMatching(/^accepted as seq \d+/)],
+    ]);
+    refusedIds.splice(refusedIds.indexOf('warehouse-cut'), 1);
+  });
+
+  it('landed nothing else of a refused event, and only the rejects named by id are retried', async () => {
     await fx.server.close();
     const warehouse = await Warehouse.open(fx.db);
     try {
       const ids = `[${refusedIds.map((id) => `'${id}'`).join(',')}]`;
-      expect(refusedIds.length).toBeGreaterThanOrEqual(14);
       const landed = await warehouse.all(
         `SELECT event_id FROM event_log WHERE list_contains(${ids}, event_id)`,
       );
-      const stored = await warehouse.all(
-        `SELECT event_id FROM rejected_events WHERE list_contains(${ids}, event_id)`,
-      );
-      expect([landed, stored]).toEqual([[], []]);
+      expect(landed).toEqual([]);
       // …while the rest of those requests did land
       const kept = await warehouse.all<{ n: number }>(
         "SELECT count(*)::INT AS n FROM event_log WHERE event_id IN ('warehouse-receipt', 'integration-small-po', 'ok-2', 'erp-cut', 'admin-master')",
       );
       expect(kept).toEqual([{ n: 5 }]);
+
+      // retrying every open reject leaves the forbidden ones alone; naming one lands it (the operator's call)
+      const all = await retryRejects(warehouse, {});
+      expect(all.resolved).toBe(0);
+      expect(await openForbidden(warehouse)).toHaveLength(refusedIds.length);
+      const [first] = await openForbidden(warehouse);
+      const named = await retryRejects(warehouse, { ids: [first!.reject_id] });
+      expect(named).toMatchObject({ retried: 1, resolved: 1 });
+      expect(await openForbidden(warehouse)).toHaveLength(refusedIds.length - 1);
+      expect(
+        await warehouse.all('SELECT event_id FROM event_log WHERE event_id = $id', { id: first!.event_id }),
+      ).toHaveLength(1);
     } finally {
       await warehouse.close();
     }

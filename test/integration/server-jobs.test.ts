@@ -4,11 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createFixture, type Fixture, type Json } from '../unit/api/server-fixture.ts';
+import { pinClock } from '../unit/ledger/fixtures.ts';
+
+/** The business clock the runs work at, far from the wall clock they are timed by. */
+const CLOCK = '2025-03-02T06:00:00Z';
 
 describe('scheduled jobs in the server', () => {
   let fx: Fixture;
   beforeAll(async () => {
-    fx = await createFixture();
+    fx = await createFixture({ prepare: (warehouse) => pinClock(warehouse, CLOCK) });
   });
   afterAll(async () => {
     await fx?.dispose();
@@ -51,6 +55,14 @@ describe('scheduled jobs in the server', () => {
       ['operations-pipeline', 'succeeded'],
       ['workflow-sync-exceptions', 'succeeded'],
     ]);
+    // each run carries the business time it worked at beside its wall-clock times
+    for (const row of rows) {
+      expect(row.business_at).toBe('2025-03-02T06:00:00.000Z');
+      expect(Date.parse(row.started_at as string)).toBeGreaterThan(Date.parse(CLOCK));
+      expect(Date.parse(row.finished_at as string)).toBeGreaterThanOrEqual(
+        Date.parse(row.started_at as string),
+      );
+    }
     const positions = await call(fx.url, 'GET', '/api/v1/positions?sku=SKU-1', { key: fx.keys.admin });
     expect(positions.json.data).toMatchObject([{ node_id: 'DC-1', sellable: 4 }]);
   });

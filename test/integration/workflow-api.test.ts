@@ -120,7 +120,7 @@ describe('workflow API', () => {
         },
       },
       recommendation: { source: 'test' },
-      at: at(5),
+      at: at(4, 12),
     });
     const small = await send('POST', '/api/v1/approvals', fx.keys.planner, po('PO-1', 100)); // 10,000
     expect(small.status, small.text).toBe(201);
@@ -137,7 +137,7 @@ describe('workflow API', () => {
     );
     const ok = await send('POST', '/api/v1/approvals/apr-po-PO-1/approve', extra.planner2!, {
       reason: 'ok',
-      at: at(5, 1),
+      at: at(4, 13),
     });
     expect(ok.json).toMatchObject({
       status: 'approved',
@@ -157,7 +157,7 @@ describe('workflow API', () => {
     );
     const finance = await send('POST', '/api/v1/approvals/apr-po-PO-2/approve', fx.keys.finance, {
       reason: 'budget ok',
-      at: at(5, 2),
+      at: at(4, 14),
     });
     expect(finance.json).toMatchObject({ status: 'approved' });
     const listed = await send('GET', '/api/v1/approvals?status=approved', fx.keys.executive);
@@ -242,5 +242,79 @@ describe('workflow API', () => {
         }
       }
     }
+  });
+
+  it('an explicit `at` after the business clock is refused on every action route; without it the clock dates the action', async () => {
+    const later = at(5, 0, 1); // one minute after the pinned clock
+    const actions: [string, string, Record<string, unknown>][] = [
+      [
+        'planner',
+        '/api/v1/approvals',
+        {
+          kind: 'purchase_order',
+          action: {
+            type: 'po_created',
+            po: {
+              po_id: 'PO-LATE',
+              supplier_id: 'SUP',
+              node_id: 'DC',
+              expected_at: '2024-01-20',
+              lines: [{ line_id: '1', sku: 'A', qty: 1, unit_cost: 100 }],
+            },
+          },
+        },
+      ],
+      ['finance', '/api/v1/approvals/apr-po-PO-1/approve', { reason: 'x' }],
+      ['finance', '/api/v1/approvals/apr-po-PO-1/reject', { reason: 'x' }],
+      ['planner', '/api/v1/approvals/apr-po-PO-1/cancel', { reason: 'x' }],
+      ['warehouse', '/api/v1/returns/R1/grade', { condition: 'new' }],
+      ['warehouse', '/api/v1/returns/refurbished', { node_id: 'DC', sku: 'A', qty: 1 }],
+      ['planner', '/api/v1/exceptions/NOPE/acknowledge', {}],
+      ['planner', '/api/v1/exceptions/NOPE/resolve', { resolution_code: 'fixed' }],
+      ['planner', '/api/v1/exceptions/NOPE/assign', { assignee: 'x' }],
+      ['planner', '/api/v1/exceptions/NOPE/reopen', {}],
+    ];
+    const key = (role: string) => fx.keys[role as keyof typeof fx.keys];
+    for (const [role, route, body] of actions) {
+      // a minute later, far later, and later by the offset it carries (02:00+01:00 is 01:00Z)
+      for (const time of [later, '9999-12-31T00:00:00Z', '2024-01-05T02:00:00+01:00']) {
+        const reply = await send('POST', route, key(role), { ...body, at: time });
+        expectProblem(reply, 400, /^at \S+ is after the business clock \(2024-01-05T00:00:00\.000Z, /);
+      }
+    }
+    // nothing of the refused requests was written
+    const listed = await send('GET', '/api/v1/approvals', fx.keys.finance);
+    expect(listed.json.data.map((row: Json) => row.request_id)).not.toContain('apr-po-PO-LATE');
+    // the clock itself, here named with an offset, is allowed (what happens next is the route's business)
+    for (const [role, route, body] of actions) {
+      const atClock = await send('POST', route, key(role), { ...body, at: '2024-01-05T01:00:00+01:00' });
+      if (atClock.status >= 400) expect(atClock.json.detail, route).not.toMatch(/business clock/);
+    }
+
+    // without `at`, the clock dates the action
+    const asked = await send('POST', '/api/v1/approvals', fx.keys.planner, {
+      kind: 'purchase_order',
+      action: {
+        type: 'po_created',
+        po: {
+          po_id: 'PO-CLOCK',
+          supplier_id: 'SUP',
+          node_id: 'DC',
+          expected_at: '2024-01-20',
+          lines: [{ line_id: '1', sku: 'A', qty: 100, unit_cost: 100 }], // 10,000: one approval
+        },
+      },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    expect(asked.json.status).toBe('pending');
+    const approved = await send('POST', '/api/v1/approvals/apr-po-PO-CLOCK/approve', extra.planner2!, {
+      reason: 'ok',
+    });
+    expect(approved.json.status, approved.text).toBe('approved');
+    const one = await send('GET', '/api/v1/approvals/apr-po-PO-CLOCK', fx.keys.finance);
+    expect([one.json.requested_at, one.json.decided_at]).toEqual([
+      '2024-01-05T00:00:00.000Z',
+      '2024-01-05T00:00:00.000Z',
+    ]);
   });
 });

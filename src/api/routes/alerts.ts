@@ -32,8 +32,12 @@ const alert = z.object({
 const jobRun = z.object({
   run_id: z.string(),
   job_id: z.string(),
-  started_at: z.string(),
-  finished_at: z.string().nullable(),
+  started_at: z.string().describe('wall-clock start (ISO-8601 UTC)'),
+  finished_at: z.string().nullable().describe('wall-clock end'),
+  business_at: z
+    .string()
+    .nullable()
+    .describe('the business clock the run worked at (null for runs recorded before it was kept)'),
   status: z.string(),
   duration_ms: z.number().nullable(),
   error: z.string().nullable(),
@@ -81,7 +85,8 @@ export function registerAlerts(api: ApiRouter, ctx: ApiContext): void {
       const rows = await ctx.exclusive(() =>
         ctx.warehouse.all<Record<string, unknown>>(
           `SELECT run_id, job_id, strftime(started_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS started_at,
-                  strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, status, duration_ms, error
+                  strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at,
+                  strftime(business_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS business_at, status, duration_ms, error
            FROM job_runs WHERE ($job_id IS NULL OR job_id = $job_id) ORDER BY started_at DESC LIMIT $limit`,
           { job_id: query.job_id ?? null, limit: query.limit },
         ),

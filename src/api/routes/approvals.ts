@@ -10,7 +10,7 @@ import {
   requestApproval,
   screenOrders,
 } from '../../workflow/approvals.ts';
-import type { ApiContext } from '../context.ts';
+import { type ApiContext, actionTime } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
 import { limitParam, offsetParam, page } from './common.ts';
@@ -71,7 +71,7 @@ const requestParams = z.strictObject({ request_id: z.string().min(1).max(128) })
 const at = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('business time (default: the business clock)');
+  .describe('business time, not after the business clock (default: the business clock)');
 const reason = z.string().min(1).max(1000);
 
 /**
@@ -142,6 +142,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: result,
     errors: [404, 415],
     async handler({ body, req }) {
+      const when = await actionTime(ctx, req, body.at);
       const made = await ctx.exclusive(() =>
         requestApproval(ctx.warehouse, {
           requestId: body.request_id,
@@ -150,7 +151,7 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
           action: body.action,
           recommendation: body.recommendation,
           context: body.context,
-          at: body.at,
+          at: when,
         }),
       );
       if (made.emitted.length > 0) ctx.operations?.notify();
@@ -176,13 +177,14 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
       response: result,
       errors: [404, 409, 415],
       async handler({ params, body, req }) {
+        const when = await actionTime(ctx, req, body.at);
         const decided = await ctx.exclusive(() =>
           decide(ctx.warehouse, {
             requestId: params.request_id,
             decision,
             ...callerOf(req),
             reason: body.reason,
-            at: body.at,
+            at: when,
           }),
         );
         ctx.operations?.notify();
@@ -202,13 +204,14 @@ export function registerApprovals(api: ApiRouter, ctx: ApiContext): void {
     response: result,
     errors: [404, 409, 415],
     async handler({ params, body, req }) {
+      const when = await actionTime(ctx, req, body.at);
       return toResult(
         await ctx.exclusive(() =>
           cancelApproval(ctx.warehouse, {
             requestId: params.request_id,
             ...callerOf(req),
             reason: body.reason,
-            at: body.at,
+            at: when,
           }),
         ),
       );

@@ -1,38 +1,27 @@
 /**
  * The approval policy's gate on POST /events (docs/workflow.md "Raw events"): for a key whose role lacks
  * `events:bypass_approval`, each price, PO, transfer or item-cost event the policy would want approved is
- * taken out of the request before it is queued (nothing of it lands, not even as a stored reject: it is an
- * authorisation decision, not bad data to correct and retry) and answered as rejected with reason
- * `forbidden`. The other events of the request land as usual.
+ * taken out of the events to land before the request is queued and turned into a reject with reason
+ * `forbidden`: answered per event like any reject, and stored in rejected_events with the rest of the
+ * request (rejects are never dropped: an operator can audit them, and land one with `retailos rejects retry
+ * ID`, or an `erp` key can send it, which resolves the reject). The other events of the request land as usual.
  */
-import type { EventResult, StagedBody, SubmitOutcome } from '../../ingest/http-ingest.ts';
+import type { StagedBody } from '../../ingest/http-ingest.ts';
 import { emptyColumns, pushEvent } from '../../warehouse/landing.ts';
 import { businessNow } from '../../workflow/clock.ts';
 import { POLICY_EVENT_TYPES, type PolicyRefusal, policyRefusals } from '../../workflow/raw-event-policy.ts';
 import type { ApiContext } from '../context.ts';
 import { can, type Role } from '../roles.ts';
 
-/** A per-event result, including the policy's refusals. */
-export type PostedEventResult =
-  | EventResult
-  | {
-      index: number;
-      event_id: string | null;
-      status: 'rejected';
-      reason: 'forbidden';
-      errors: { path: string; code: string; message: string }[];
-    };
-
-export interface RefusedEvent extends PolicyRefusal {
-  eventId: string;
-}
-
-/** Judges the request's policy events and takes the refused ones out of `staged`; returns them. */
+/**
+ * Judges the request's policy events and moves the refused ones from `staged.events` to `staged.rejects`
+ * (reason `forbidden`); returns the refusals.
+ */
 export async function applyApprovalPolicy(
   ctx: ApiContext,
   role: Role | undefined,
   staged: StagedBody,
-): Promise<RefusedEvent[]> {
+): Promise<PolicyRefusal[]> {
   if (role === undefined || can(role, 'events:bypass_approval')) return [];
   const { events } = staged;
   const rows: number[] = [];
@@ -51,12 +40,24 @@ export async function applyApprovalPolicy(
     policyRefusals(reader, judged, { now: await businessNow(reader) }),
   );
   if (refusals.length === 0) return [];
-  const refusedIndex = new Set(refusals.map((refusal) => refusal.index));
+  const refusalOf = new Map(refusals.map((refusal) => [refusal.index, refusal]));
   const kept = emptyColumns();
   const keptIndex: number[] = [];
   for (let row = 0; row < events.eventId.length; row++) {
     const index = staged.eventIndex[row]!;
-    if (refusedIndex.has(index)) continue;
+    const refusal = refusalOf.get(index);
+    if (refusal !== undefined) {
+      staged.rejects.push({
+        reason: 'forbidden',
+        raw: events.payload[row]!,
+        errors: [{ path: '', code: refusal.code, message: refusal.message }],
+        eventId: events.eventId[row]!,
+        type: events.type[row]!,
+        line: Number(events.line[row]),
+      });
+      staged.rejectIndex.push(index);
+      continue;
+    }
     pushEvent(kept, {
       eventId: events.eventId[row]!,
       type: events.type[row]!,
@@ -70,25 +71,5 @@ export async function applyApprovalPolicy(
   }
   staged.events = kept;
   staged.eventIndex = keptIndex;
-  const idOf = new Map(judged.map((event) => [event.index, event.eventId]));
-  return refusals.map((refusal) => ({ ...refusal, eventId: idOf.get(refusal.index)! }));
-}
-
-/** The outcome with the refused events answered in their places. */
-export function withRefusals(
-  outcome: SubmitOutcome,
-  refused: readonly RefusedEvent[],
-): Omit<SubmitOutcome, 'results'> & { results: PostedEventResult[] } {
-  if (refused.length === 0) return outcome;
-  const results: PostedEventResult[] = [...outcome.results];
-  for (const refusal of refused) {
-    results[refusal.index] = {
-      index: refusal.index,
-      event_id: refusal.eventId,
-      status: 'rejected',
-      reason: 'forbidden',
-      errors: [{ path: '', code: refusal.code, message: refusal.message }],
-    };
-  }
-  return { ...outcome, rejected: outcome.rejected + refused.length, results };
+  return refusals;
 }

@@ -11,7 +11,7 @@ import {
 import type { ApiContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import type { ApiRouter } from '../route.ts';
-import { applyApprovalPolicy, type RefusedEvent, withRefusals } from './events-policy.ts';
+import { applyApprovalPolicy } from './events-policy.ts';
 
 const issue = z.object({ path: z.string(), code: z.string(), message: z.string() });
 
@@ -75,9 +75,9 @@ export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
     description:
       `Validates each event against the event contract and lands the valid ones idempotently by event_id. ` +
       `Per event: accepted (with its seq), duplicate (same event_id and body already landed), or rejected ` +
-      `(invalid, unreadable or conflict, with every error and its field path; stored in rejected_events with ` +
-      `the request id; or forbidden: a price, purchase order, transfer or item cost change the approval ` +
-      `policy would need approved, from a key without events:bypass_approval — not stored, nothing of it lands). ` +
+      `with every error and its field path, stored in rejected_events with the request id: invalid, unreadable, ` +
+      `conflict, or forbidden — a price, purchase order, transfer or item cost change the approval policy ` +
+      `would need approved, from a key without events:bypass_approval; it does not land). ` +
       `At most ${max} events per request (413 beyond).`,
     permission: 'events:write',
     // Parsed and checked against EVENTS_BODY in a staging worker; each element is then validated by the
@@ -89,17 +89,16 @@ export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
     errors: [413, 415, 503],
     async handler({ req }) {
       try {
-        let refused: RefusedEvent[] = [];
         const outcome = await ctx.ingest.submitText(
           req.id,
           typeof req.body === 'string' ? req.body : '',
           max,
           async (staged) => {
             refuseWorkflowEvents(req.caller?.role, staged);
-            refused = await applyApprovalPolicy(ctx, req.caller?.role, staged);
+            await applyApprovalPolicy(ctx, req.caller?.role, staged);
           },
         );
-        return { request_id: req.id, ...withRefusals(outcome, refused) };
+        return { request_id: req.id, ...outcome };
       } catch (error) {
         if (error instanceof BodyError) {
           const { problem, message, errors } = error.body;

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { EXCEPTION_RESOLUTION_CODES } from '../../contracts/index.ts';
 import { businessNow } from '../../workflow/clock.ts';
 import { actOnException, listQueue, syncExceptions } from '../../workflow/exceptions.ts';
-import { type ApiContext, requestContext } from '../context.ts';
+import { type ApiContext, actionTime, requestContext } from '../context.ts';
 import { readModel } from '../read-models.ts';
 import type { ApiRouter } from '../route.ts';
 import { idParam, limitParam, offsetParam, page } from './common.ts';
@@ -57,7 +57,7 @@ const idParams = z.strictObject({ exception_id: z.string().min(1).max(128) });
 const at = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('business time of the action (default: the business clock)');
+  .describe('business time of the action, not after the business clock (default: the business clock)');
 const note = z.string().min(1).max(1000).optional();
 
 /** The caller behind a workflow action: the API key's name, and its role. */
@@ -194,12 +194,13 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
       errors: [404, 409, 415, 503],
       async handler({ params, body: input, req }) {
         const fields = input as { at?: string; note?: string; resolution_code?: string; assignee?: string };
+        const when = await actionTime(ctx, req, fields.at);
         const result = await ctx.exclusive(() =>
           actOnException(ctx.warehouse, {
             exceptionId: params.exception_id,
             action: name,
             ...callerOf(req),
-            at: fields.at,
+            at: when,
             note: fields.note,
             code: fields.resolution_code as (typeof EXCEPTION_RESOLUTION_CODES)[number] | undefined,
             assignee: fields.assignee,

@@ -7,12 +7,19 @@ import { limitParam } from './common.ts';
 const reject = z.object({
   reject_id: z.number().int(),
   received_at: z.string(),
-  source_kind: z.string().nullable().describe('file | stdin | http | retry'),
+  source_kind: z
+    .string()
+    .nullable()
+    .describe('file | stdin | http | retry | ledger (quarantined by the ledger)'),
   source_file: z.string().nullable().describe('file path, or the request id for http'),
   source_line: z.number().int().nullable().describe('line in the file, or 1-based position in the request'),
   event_id: z.string().nullable(),
   type: z.string().nullable(),
-  reason: z.enum(['unreadable', 'invalid', 'conflict']),
+  reason: z
+    .enum(['unreadable', 'invalid', 'conflict', 'forbidden', 'quarantined'])
+    .describe(
+      'forbidden: refused by the approval policy to the key that sent it (docs/workflow.md "Raw events")',
+    ),
   errors: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })),
   raw: z.string(),
   status: z.enum(['open', 'resolved']),
@@ -30,8 +37,8 @@ export function registerRejects(api: ApiRouter, ctx: ApiContext): void {
     permission: 'rejects:read',
     query: z.strictObject({
       status: z.enum(['open', 'resolved', 'all']).default('open'),
-      reason: z.enum(['unreadable', 'invalid', 'conflict']).optional(),
-      source_kind: z.enum(['file', 'stdin', 'http', 'retry']).optional(),
+      reason: z.enum(['unreadable', 'invalid', 'conflict', 'forbidden', 'quarantined']).optional(),
+      source_kind: z.enum(['file', 'stdin', 'http', 'retry', 'ledger']).optional(),
       after_id: z.coerce.number().int().min(0).default(0).describe('only rejects with a larger reject_id'),
       limit: limitParam(ctx.limits.maxPageSize),
     }),

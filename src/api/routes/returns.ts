@@ -9,7 +9,7 @@ import {
   refundLinkage,
   returnReasons,
 } from '../../workflow/returns.ts';
-import type { ApiContext } from '../context.ts';
+import { type ApiContext, actionTime } from '../context.ts';
 import type { ApiRouter } from '../route.ts';
 import { limitParam, offsetParam, page } from './common.ts';
 import { callerOf } from './exceptions.ts';
@@ -35,7 +35,7 @@ const returnRow = z.object({
 const at = z.iso
   .datetime({ offset: true })
   .optional()
-  .describe('business time (default: the business clock)');
+  .describe('business time, not after the business clock (default: the business clock)');
 
 /** Returns over HTTP: the warehouse role grades (`returns:grade`); reads need `returns:read`. */
 export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
@@ -94,6 +94,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     }),
     errors: [404, 409, 415],
     async handler({ params, body, req }) {
+      const when = await actionTime(ctx, req, body.at);
       const graded = await ctx.exclusive(() =>
         gradeReturn(ctx.warehouse, {
           returnId: params.return_id,
@@ -104,7 +105,7 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
           disposition: body.disposition,
           qty: body.qty,
           actor: callerOf(req).actor,
-          at: body.at,
+          at: when,
         }),
       );
       ctx.operations?.notify();
@@ -136,13 +137,14 @@ export function registerReturns(api: ApiRouter, ctx: ApiContext): void {
     response: z.object({ event_id: z.string() }),
     errors: [415],
     async handler({ body, req }) {
+      const when = await actionTime(ctx, req, body.at);
       const eventId = await ctx.exclusive(() =>
         completeRefurbishment(ctx.warehouse, {
           nodeId: body.node_id,
           sku: body.sku,
           qty: body.qty,
           actor: callerOf(req).actor,
-          at: body.at,
+          at: when,
         }),
       );
       ctx.operations?.notify();

@@ -14,7 +14,10 @@ export const ingestCommand: Command = {
   details: [
     'Formats by file ending: .jsonl/.ndjson (JSON Lines), .csv, .parquet; .gz is decompressed.',
     "'-' reads JSON Lines from stdin. Idempotent by event_id: re-running the same input lands nothing twice.",
-    'Invalid inputs are kept as rejects (see `retailos rejects`) and never stop the rest.',
+    'Invalid inputs are kept as rejects (see `retailos rejects`) and never stop the rest: text that is not',
+    'UTF-8 or not valid Unicode, blank ids or control characters in ids (docs/ingestion.md, "Text"), and business',
+    'times outside the window: occurred_at from 2000-01-01 to 7 days ahead, planned times to 730 days ahead',
+    '(RETAILOS_EARLIEST_BUSINESS_TIME, RETAILOS_MAX_FUTURE_DAYS, RETAILOS_MAX_PLANNED_DAYS).',
     'Exit code: 0 when everything was accepted or a duplicate, 1 when some inputs were rejected.',
   ].join('\n'),
   options: {

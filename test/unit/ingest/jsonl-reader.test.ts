@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_LINE_CHARS, readJsonl } from '../../../src/ingest/readers/jsonl.ts';
+import { MAX_LINE_BYTES, readJsonl } from '../../../src/ingest/readers/jsonl.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retailos-jsonl-'));
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +26,7 @@ describe('readJsonl', () => {
   });
 
   it('rejects an oversized line unread but keeps counting lines after it', async () => {
-    const items = await read(`{"a":1}\n"${'x'.repeat(MAX_LINE_CHARS + 10)}"\n{"c":3}\n`);
+    const items = await read(`{"a":1}\n"${'x'.repeat(MAX_LINE_BYTES + 10)}"\n{"c":3}\n`);
     expect(items).toHaveLength(3);
     expect(items[1]!.readError?.code).toBe('line_too_long');
     expect(items[1]!.raw.length).toBeLessThanOrEqual(4096);
