@@ -61,7 +61,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleParams = {
   gridLevels: 8,
   gridMaxLevels: 16,
   rarityRecency: 100,
-  rarityScale: 3,
+  rarityScale: 3.5,
   rarityWeight: 0.55,
   contextOrder: 6,
   contextMinCount: 3,
