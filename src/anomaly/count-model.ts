@@ -6,7 +6,7 @@
  * ordinary and that 14 is not.
  */
 export interface CountModelOptions {
-  /** EW weight of the mean and variance (daily: 0.05 ≈ the last 20 days). */
+  /** EW weight of the rate and the dispersion (daily: 0.05 ≈ the last 20 days). */
   alpha: number;
   /** Points before anything is scored. */
   warmup: number;
@@ -15,28 +15,41 @@ export interface CountModelOptions {
 export const DAILY_COUNT_OPTIONS: CountModelOptions = { alpha: 0.05, warmup: 21 };
 
 export interface CountReading {
-  /** The expected count (the EW mean before the point), and the variance the tail uses. */
+  /** The expected count (rate × exposure, from the state before the point) and the variance the tail uses. */
   expected: number;
   variance: number;
-  /** P(X ≥ count) when the count is above the expected one, P(X ≤ count) when below (1 when equal). */
+  /** P(X ≥ count) when the count is above the expected one, P(X ≤ count) when below. */
   tail: number;
   direction: 'up' | 'down';
   ready: boolean;
 }
 
+/**
+ * One count series: events per period out of an exposure (1 for plain counts; lines placed for cancelled
+ * lines). The rate is the ratio of exponentially weighted sums of events and exposures (a cumulative average
+ * until 1/alpha points); the dispersion is the EW mean of (x − E)²/E, at least 1 (Poisson).
+ */
 export class CountSeriesState {
-  private mean = 0;
-  private variance = 0;
+  private events = 0;
+  private exposure = 0;
+  private dispersion = 1;
+  /** All exposure so far (not weighted): the floor of the rate. */
+  private seen = 0;
   private n = 0;
 
   constructor(readonly options: CountModelOptions = DAILY_COUNT_OPTIONS) {}
 
-  /** Reads `count` against the state before it, then learns it. Counts are rounded and floored at 0. */
-  push(count: number): CountReading {
+  /**
+   * Reads `count` (rounded, floored at 0) out of `exposure` against the state before it, then learns it.
+   * Null when there is no exposure (nothing could happen: a day without orders).
+   */
+  push(count: number, exposure = 1): CountReading | null {
+    if (!(exposure > 0) || !Number.isFinite(count)) return null;
     const x = Math.max(0, Math.round(count));
-    // The rate cannot be known below one event per history length (Laplace): a quiet series is not certain.
-    const expected = Math.max(this.mean, 1 / (this.n + 1));
-    const variance = Math.max(this.variance, expected);
+    // The rate cannot be known below one event per exposure seen (Laplace): a quiet series is not certain.
+    const rate = Math.max(this.exposure > 0 ? this.events / this.exposure : 0, 1 / (this.seen + 1));
+    const expected = rate * exposure;
+    const variance = expected * this.dispersion;
     const reading: CountReading = {
       expected,
       variance,
@@ -44,14 +57,14 @@ export class CountSeriesState {
       direction: x >= expected ? 'up' : 'down',
       ready: this.n >= this.options.warmup,
     };
-    if (this.n === 0) this.mean = x;
-    else {
-      // cumulative average until 1/alpha points, then exponentially weighted
-      const a = Math.max(this.options.alpha, 1 / (this.n + 1));
-      const d = x - this.mean;
-      this.mean += a * d;
-      this.variance = (1 - a) * (this.variance + a * d * d);
+    const a = Math.max(this.options.alpha, 1 / (this.n + 1));
+    if (this.n > 0) {
+      const d = x - expected;
+      this.dispersion = Math.max(1, (1 - a) * this.dispersion + (a * d * d) / expected);
     }
+    this.events = (1 - a) * this.events + a * x;
+    this.exposure = (1 - a) * this.exposure + a * exposure;
+    this.seen += exposure;
     this.n++;
     return reading;
   }
@@ -84,7 +97,6 @@ export function logCountPmf(k: number, m: number, v: number): number {
  * term in the tail itself (no 1 − CDF cancellation, so 1e-30 is as accurate as 0.3). 1 at the mean.
  */
 export function countTail(x: number, m: number, v: number): number {
-  if (x === m) return 1;
   const terms: number[] = [];
   if (x > m) {
     // terms decrease past the mode; stop when they no longer matter
@@ -103,6 +115,6 @@ export function countTail(x: number, m: number, v: number): number {
 
 /** The tail on the detector's score scale: nl/(1 + nl), nl = −log10(tail)/10 (0.2 ⇔ tail ≈ 0.003). */
 export function tailScore(tail: number): number {
-  const nl = -Math.log10(Math.max(tail, 1e-300)) / 10;
+  const nl = Math.max(0, -Math.log10(Math.max(tail, 1e-300)) / 10);
   return nl / (1 + nl);
 }
