@@ -4,7 +4,7 @@ import { type BenchReport, publish } from './lib/report.ts';
 interface Benchmark {
   summary: string;
   /** Loaded on demand, so one benchmark's dependencies never slow or break another. */
-  run: (options: { events: number }) => Promise<BenchReport>;
+  run: (options: { events: number; seconds?: number }) => Promise<BenchReport>;
   defaultEvents: number;
 }
 
@@ -84,6 +84,11 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async (options) => (await import('./workflow.ts')).benchWorkflow(options),
     defaultEvents: 2_000,
   },
+  load: {
+    summary: '4 clients × 1,000-event batches for 30 s with GET /availability, then with a hostile client',
+    run: async (options) => (await import('./load.ts')).benchLoad(options),
+    defaultEvents: 600_000,
+  },
   nab: {
     summary:
       'NAB: our ONNX ensemble detector, three profiles, whole corpus and both halves vs the published scores',
@@ -99,7 +104,7 @@ const BENCHMARKS: Record<string, Benchmark> = {
 
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
-  options: { events: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  options: { events: { type: 'string' }, seconds: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   allowPositionals: true,
 });
 
@@ -108,7 +113,7 @@ const benchmark = name ? BENCHMARKS[name] : undefined;
 if (values.help || !benchmark) {
   process.stdout.write(
     [
-      'Usage: npm run bench -- <name> [--events N]',
+      'Usage: npm run bench -- <name> [--events N] [--seconds S (load)]',
       '',
       'Prints a table and writes bench/results/<name>.json.',
       '',
@@ -120,5 +125,5 @@ if (values.help || !benchmark) {
   process.exitCode = values.help ? 0 : 2;
 } else {
   const events = values.events ? Number(values.events) : benchmark.defaultEvents;
-  publish(await benchmark.run({ events }));
+  publish(await benchmark.run({ events, ...(values.seconds ? { seconds: Number(values.seconds) } : {}) }));
 }

@@ -2,6 +2,7 @@
  * Explanations: for every line of a run, the candidates considered (cost, promise, room), the nodes
  * chosen, and why they won — in words a planner can check against the numbers.
  */
+import { formatMoney } from '../format/human.ts';
 import { dayText } from './days.ts';
 import type { Evaluation, Plan } from './evaluate.ts';
 import { type Problem, type Remaining, remainingOf, room, take } from './problem.ts';
@@ -10,7 +11,7 @@ import type { CandidateView, LineExplanation, LineOutcome } from './types.ts';
 /** Candidates listed per line (the rest are counted). */
 export const EXPLAIN_CANDIDATES = 8;
 
-const money = (value: number) => value.toFixed(2);
+const money = formatMoney;
 
 export function explainPlan(
   problem: Problem,

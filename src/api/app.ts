@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
-import { authenticate, requirePermission } from './auth.ts';
+import { StageFailedError, StageUnavailableError } from '../ingest/stage-pool.ts';
+import { authenticate, KeyGate, requirePermission } from './auth.ts';
+import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from './auth-throttle.ts';
 import type { ApiContext } from './context.ts';
+import { HealthCheck } from './health.ts';
 import { HttpError, sendProblem } from './problem.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.ts';
-import { ApiRouter, jsonBodyParser, textBodyParser } from './route.ts';
+import { scrubUrl } from './redact.ts';
+import { ApiRouter, jsonBodyParser } from './route.ts';
 import { registerAlerts } from './routes/alerts.ts';
 import { registerAllocations } from './routes/allocations.ts';
 import { registerApprovals } from './routes/approvals.ts';
@@ -29,6 +33,8 @@ import './types.ts';
 export interface AppOptions {
   rateLimit: RateLimitOptions;
   sqlMaxRows: number;
+  /** Throttling of failed authentications (API, metrics and the dashboards' login alike). */
+  authThrottle?: Partial<AuthThrottleOptions>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -52,7 +58,7 @@ function observe(ctx: ApiContext): RequestHandler {
         {
           req_id: req.id,
           method: req.method,
-          url: req.originalUrl,
+          url: scrubUrl(req.originalUrl),
           route,
           status: res.statusCode,
           ms: Math.round(seconds * 1e4) / 10,
@@ -85,10 +91,61 @@ function problems(ctx: ApiContext): ErrorRequestHandler {
         new HttpError(413, 'body_too_large', `The body is larger than ${error.limit} bytes.`),
       );
     }
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
-      return sendProblem(req, res, new HttpError(415, 'unsupported_media_type', error.message));
+    if (type === 'encoding.unsupported') {
+      return sendProblem(
+        req,
+        res,
+        new HttpError(
+          415,
+          'unsupported_content_encoding',
+          `Content-Encoding ${req.get('content-encoding') ?? ''} is not supported; send gzip, deflate, br or none.`,
+        ),
+      );
+    }
+    if (type === 'charset.unsupported') {
+      return sendProblem(req, res, new HttpError(415, 'unsupported_charset', error.message));
     }
     if (type === 'request.aborted') return;
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // The body parser's other refusals: a compressed body that does not decompress (corrupt or
+      // truncated gzip/deflate/br), a body shorter or longer than its Content-Length, …
+      const encoding = req.get('content-encoding');
+      const undecodable = status === 400 && encoding !== undefined && encoding.toLowerCase() !== 'identity';
+      return sendProblem(
+        req,
+        res,
+        undecodable
+          ? new HttpError(
+              400,
+              'invalid_content_encoding',
+              `The body could not be decoded as Content-Encoding ${encoding}: ${error.message}.`,
+            )
+          : new HttpError(status, 'bad_request', `The request could not be read: ${error.message}.`),
+      );
+    }
+    if (error instanceof StageUnavailableError) {
+      return sendProblem(
+        req,
+        res,
+        new HttpError(
+          503,
+          'ingest_unavailable',
+          `Events cannot be validated right now (${error.message}); retry shortly.`,
+          {
+            headers: { 'Retry-After': '2' },
+          },
+        ),
+      );
+    }
+    if (error instanceof StageFailedError) {
+      ctx.logger.error({ req_id: req.id, err: error }, 'staging failed');
+      return sendProblem(
+        req,
+        res,
+        new HttpError(500, 'staging_failed', `This request could not be validated: ${error.message}.`),
+      );
+    }
     ctx.logger.error({ req_id: req.id, err: error }, 'unhandled error');
     sendProblem(
       req,
@@ -118,15 +175,20 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
     next();
   });
 
+  const health = new HealthCheck(ctx);
   app.get('/health', async (_req, res) => {
-    const ok = await ctx.readers
-      .use(async (connection) => (await connection.all('SELECT 1 AS ok', {})).length === 1)
-      .catch(() => false);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable' });
+    const report = await health.report();
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(report.status === 'unavailable' ? 503 : 200).json(report);
   });
 
   const limiter = new RateLimiter(options.rateLimit);
-  const auth = authenticate(ctx.keys, limiter, ctx.metrics);
+  const gate = new KeyGate(
+    ctx.keys,
+    new AuthThrottle({ ...DEFAULT_AUTH_THROTTLE, ...options.authThrottle }),
+    ctx.metrics,
+  );
+  const auth = authenticate(gate, limiter, ctx.metrics);
 
   app.get('/metrics', auth, requirePermission('metrics:read'), (_req, res) => {
     ctx.metrics.ingestQueue.set({}, ctx.ingest.queuedEvents);
@@ -136,7 +198,7 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
   const api = new ApiRouter(
     '/api/v1',
     jsonBodyParser(ctx.limits.maxBodyBytes),
-    textBodyParser(ctx.limits.maxBodyBytes),
+    jsonBodyParser(ctx.limits.maxBodyBytes, { raw: true }),
   );
   registerEvents(api, ctx);
   registerRejects(api, ctx);
@@ -157,7 +219,7 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
   registerKeys(api, ctx);
   registerDocs(api);
   app.use('/api/v1', auth, api.router);
-  registerDashboards(app, ctx);
+  registerDashboards(app, ctx, { gate });
   // A known path with a method it does not have: 405 with Allow, not 404.
   app.use('/api/v1', (req, res, next) => {
     const allowed = api.methodsFor(req.path);

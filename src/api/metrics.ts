@@ -109,6 +109,11 @@ export class Metrics {
     'Scheduled job durations by job and outcome',
   );
   readonly rateLimited = new Counter('retailos_rate_limited_total', 'Requests refused by the rate limiter');
+  readonly authFailures = new Counter('retailos_auth_failures_total', 'Invalid API keys presented');
+  readonly authThrottled = new Counter(
+    'retailos_auth_throttled_total',
+    'Requests refused unchecked after too many invalid keys from their address',
+  );
   readonly eventLoopDelay = new Counter(
     'retailos_event_loop_delay_p99_seconds',
     'Event-loop delay, 99th percentile since start',
@@ -123,6 +128,8 @@ export class Metrics {
     this.ingestQueue,
     this.jobDuration,
     this.rateLimited,
+    this.authFailures,
+    this.authThrottled,
     this.eventLoopDelay,
   ];
 

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type * as z from 'zod';
+import { scrubUrl } from './redact.ts';
 
 /** One field-level problem: dotted path (`lines.0.qty`, `query.limit`), machine code, message. */
 export interface FieldError {
@@ -57,7 +58,8 @@ export function sendProblem(req: Request, res: Response, error: HttpError): void
         title: TITLES[error.status] ?? 'Error',
         status: error.status,
         detail: error.detail,
-        instance: req.originalUrl,
+        // Scrubbed like the log: proxies and client error trackers keep what they are sent.
+        instance: scrubUrl(req.originalUrl),
         code: error.code,
         request_id: req.id,
         ...(error.extra.errors ? { errors: error.extra.errors } : {}),

@@ -1,5 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import * as z from 'zod';
+import { checkJsonLimits } from '../ingest/json-limits.ts';
 import { requirePermission } from './auth.ts';
 import { HttpError, validationError } from './problem.ts';
 import type { Permission } from './roles.ts';
@@ -58,8 +60,8 @@ export class ApiRouter {
   constructor(
     /** Where the router is mounted (`/api/v1`): route labels in logs and metrics carry it. */
     private readonly prefix: string,
-    private readonly jsonBody: RequestHandler,
-    private readonly textBody: RequestHandler,
+    private readonly jsonBody: RequestHandler[],
+    private readonly textBody: RequestHandler[],
   ) {}
 
   /** Methods registered for a path below the prefix (`/orders/o-1/allocation`), upper case; [] if none. */
@@ -93,7 +95,7 @@ export class ApiRouter {
           }
           next();
         },
-        spec.rawBody ? this.textBody : this.jsonBody,
+        ...(spec.rawBody ? this.textBody : this.jsonBody),
       );
     }
     handlers.push(async (req, res) => {
@@ -135,12 +137,85 @@ function parse<T extends z.ZodType>(where: string, schema: T, value: unknown): z
   return result.data;
 }
 
-/** The JSON body parser, bounded: bigger bodies are refused with 413 before they are read in full. */
-export function jsonBodyParser(limitBytes: number): RequestHandler {
-  return express.json({ limit: limitBytes, type: 'application/json', strict: false });
+/**
+ * Reads a JSON body as bytes, bounded (413 beyond `limitBytes`, counted after any Content-Encoding is
+ * undone, so a small compressed bomb is refused as well), then checks it before anything parses it:
+ * UTF-8 only (the JSON standard's encoding; invalid bytes are refused, never replaced by U+FFFD), and
+ * within the JSON bounds (depth, string, number and container sizes). Then `req.body` is the parsed value,
+ * or with `raw` the text, for routes that parse it elsewhere (POST /events, in a staging worker, which
+ * checks the bounds itself so the server's event loop never scans a 16 MB body).
+ */
+export function jsonBodyParser(limitBytes: number, options: { raw?: boolean } = {}): RequestHandler[] {
+  return [
+    express.raw({ limit: limitBytes, type: 'application/json', inflate: true }),
+    (req, _res, next) => {
+      const bytes: unknown = req.body;
+      if (!Buffer.isBuffer(bytes)) {
+        req.body = undefined;
+        return next();
+      }
+      const text = decodeJsonBytes(bytes, req.get('content-type'));
+      if (options.raw) {
+        req.body = text;
+        return next();
+      }
+      if (text.trim() === '') {
+        req.body = {};
+        return next();
+      }
+      const tooComplex = checkJsonLimits(text);
+      if (tooComplex) {
+        throw new HttpError(
+          400,
+          'body_too_complex',
+          `The body is beyond the bounds of this API: ${tooComplex.message}.`,
+          {
+            errors: [{ path: 'body', code: tooComplex.code, message: tooComplex.message }],
+          },
+        );
+      }
+      try {
+        req.body = JSON.parse(text);
+      } catch (error) {
+        throw new HttpError(400, 'malformed_json', `The body is not valid JSON: ${(error as Error).message}`);
+      }
+      next();
+    },
+  ];
 }
 
-/** The same bound, the body kept as text (for `rawBody` routes). */
-export function textBodyParser(limitBytes: number): RequestHandler {
-  return express.text({ limit: limitBytes, type: 'application/json' });
+/** The body as text: refused (415) in a charset other than UTF-8, refused (400) when its bytes are not UTF-8. */
+export function decodeJsonBytes(bytes: Buffer, contentType: string | undefined): string {
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase();
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw new HttpError(
+      415,
+      'unsupported_charset',
+      `JSON bodies are UTF-8; this one says charset=${charset}.`,
+    );
+  }
+  if (!isUtf8(bytes)) {
+    throw new HttpError(
+      400,
+      'invalid_encoding',
+      `The body is not valid UTF-8 (at byte ${firstInvalidUtf8(bytes)}); send JSON as UTF-8.`,
+    );
+  }
+  const text = bytes.toString('utf8');
+  // A byte-order mark is not part of the JSON.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Offset of the first byte that breaks UTF-8 (for the error message; the body is known to be invalid). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  // Lenient decoding replaces each bad sequence by U+FFFD; the first replacement not written as such is it.
+  const text = bytes.toString('utf8');
+  let offset = 0;
+  let previous = 0;
+  for (let at = text.indexOf('\uFFFD'); at !== -1; at = text.indexOf('\uFFFD', at + 1)) {
+    offset += Buffer.byteLength(text.slice(previous, at));
+    previous = at;
+    if (bytes[offset] !== 0xef || bytes[offset + 1] !== 0xbf || bytes[offset + 2] !== 0xbd) return offset;
+  }
+  return bytes.length;
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AllocationScheduler } from '../allocation/scheduler.ts';
-import { HttpIngestQueue } from '../ingest/http-ingest.ts';
+import { type HttpIngestOptions, HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { defaultPoolSize } from '../ingest/stage-pool.ts';
 import { createScheduler, persistentHooks, type Scheduler } from '../jobs/index.ts';
 import { ledgerLag } from '../ledger/refresh.ts';
@@ -13,6 +13,7 @@ import { UserError } from '../warehouse/errors.ts';
 import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
 import { createApp } from './app.ts';
+import type { AuthThrottleOptions } from './auth-throttle.ts';
 import type { ApiContext, ApiLimits } from './context.ts';
 import { KeyRing } from './key-ring.ts';
 import { listKeys } from './keys.ts';
@@ -34,7 +35,12 @@ export interface ServerOptions {
   limits?: Partial<ApiLimits>;
   rateLimit?: Partial<RateLimitOptions>;
   sql?: Partial<SandboxLimits> & { connections?: number };
-  ingest?: { maxBatchEvents?: number; maxQueuedEvents?: number; stageWorkers?: number };
+  ingest?: Pick<
+    HttpIngestOptions,
+    'maxBatchEvents' | 'maxQueuedEvents' | 'stageWorkers' | 'stagePool' | 'maxQueueWaitMs'
+  >;
+  /** Throttling of failed authentications per client address and overall (src/api/auth-throttle.ts). */
+  authThrottle?: Partial<AuthThrottleOptions>;
   /** Reader connections for the read routes. Default 4. */
   readers?: number;
   /** How long shutdown waits for requests in flight before cutting connections. Default 10 s. */
@@ -210,9 +216,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return renderMetrics();
   };
 
+  // The first requests should not queue behind the staging workers' start-up (seconds on a busy machine).
+  if (!(await ctx.ingest.ready(120_000)))
+    logger.warn('no staging worker has started yet; ingest answers 503 until one does');
   const { app, api } = createApp(ctx, {
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     sqlMaxRows: sqlLimits.maxRows,
+    ...(options.authThrottle ? { authThrottle: options.authThrottle } : {}),
   });
   let inFlight = 0;
   let settled: (() => void) | undefined;

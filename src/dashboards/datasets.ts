@@ -25,7 +25,7 @@ export interface DatasetSpec {
     | { kind: 'table'; tables: readonly string[]; limit: number };
 }
 
-const LEDGER = 'the ledger (retailos refresh)';
+const LEDGER = 'the ledger: retailos refresh';
 /** What the `{{order_facts}}` fragment reads. */
 const ORDER_FACTS = ['ledger_order_lines', 'ledger_order_events', 'stg_nodes', 'stg_lanes'] as const;
 
@@ -150,8 +150,8 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'exception_queue',
     permission: 'exceptions:read',
     title: 'the exception workflow queue (owners, SLA, priority)',
-    producer: 'the exception workflow (issue 8)',
-    // `exceptions` carries the workflow's state (owner_role, sla_hours, status) since issue 8 landed.
+    producer: 'the exception queue: retailos exceptions sync',
+    // `exceptions` carries the workflow's state (owner_role, sla_hours, status).
     source: { kind: 'table', tables: ['exception_queue', 'workflow_exceptions', 'exceptions'], limit: 5000 },
   },
   {
@@ -222,7 +222,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'approvals',
     permission: 'exceptions:read',
     title: 'approval requests',
-    producer: 'the approval workflow (issue 8)',
+    producer: 'approvals: retailos replenish plan, retailos approvals',
     source: { kind: 'table', tables: ['approvals', 'approval_requests', 'workflow_approvals'], limit: 5000 },
   },
   {
@@ -257,14 +257,14 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'recommendations',
     permission: 'recommendations:read',
     title: 'replenishment recommendations',
-    producer: 'replenishment (issue 9: retailos replenish plan)',
+    producer: 'replenishment: retailos replenish plan',
     source: { kind: 'table', tables: ['recommendations', 'replenishment_recommendations'], limit: 2000 },
   },
   {
     name: 'supplier_performance',
     permission: 'recommendations:read',
     title: 'supplier performance',
-    producer: 'replenishment (issue 9)',
+    producer: 'replenishment: retailos replenish plan',
     source: { kind: 'table', tables: ['supplier_performance'], limit: 2000 },
   },
   {
@@ -282,7 +282,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'forecast_vs_actual',
     permission: 'kpis:read',
     title: 'forecast against actual sales',
-    producer: 'forecasting (retailos forecast predict)',
+    producer: 'forecasting: retailos forecast predict',
     source: {
       kind: 'query',
       query: 'forecast_vs_actual',
@@ -293,7 +293,7 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'demand_signals',
     permission: 'kpis:read',
     title: 'demand-sensing flags',
-    producer: 'forecasting (retailos forecast predict)',
+    producer: 'forecasting: retailos forecast predict',
     source: { kind: 'query', query: 'demand_signals', needs: ['demand_signals'] },
   },
   {
@@ -307,14 +307,14 @@ export const DATASETS: readonly DatasetSpec[] = [
     name: 'anomalies',
     permission: 'kpis:read',
     title: 'anomalies',
-    producer: 'anomaly detection (issue 10)',
+    producer: 'anomaly detection: retailos alerts detect',
     source: { kind: 'table', tables: ['anomalies', 'anomaly_scores', 'anomaly_events'], limit: 5000 },
   },
   {
     name: 'alerts',
     permission: 'kpis:read',
     title: 'alerts',
-    producer: 'alerts (issue 10)',
+    producer: 'alerts: retailos alerts run',
     source: { kind: 'table', tables: ['alerts', 'alert_log'], limit: 5000 },
   },
 ];

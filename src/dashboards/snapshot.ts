@@ -12,6 +12,8 @@ export interface DatasetFile {
   /** False when the read models it needs do not exist yet (rows is then empty and note says why). */
   available: boolean;
   note: string | null;
+  /** Why the query failed (for developers; `note` is what readers see). */
+  error?: string;
   /** For table datasets: which table the rows came from. */
   table?: string;
   rows: Row[];
@@ -21,7 +23,14 @@ export interface SnapshotSummary {
   dir: string;
   generatedAt: string;
   source: string;
-  datasets: { name: string; available: boolean; rows: number; seconds: number; note: string | null }[];
+  datasets: {
+    name: string;
+    available: boolean;
+    rows: number;
+    seconds: number;
+    note: string | null;
+    error?: string;
+  }[];
 }
 
 function readQuery(name: string): string {
@@ -49,29 +58,28 @@ async function exportOne(
   relations: Set<string>,
 ): Promise<DatasetFile> {
   const base = { name: spec.name, title: spec.title };
-  const missingNote = (missing: readonly string[]) =>
-    `Not computed yet: ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist in this warehouse (computed by ${spec.producer}).`;
+  // What readers see: what computes the data and how to run it, not internal table names.
+  const missingNote = () => `Not computed yet: nothing in this warehouse yet (computed by ${spec.producer}).`;
   if (spec.source.kind === 'table') {
     const table = spec.source.tables.find((name) => relations.has(name));
-    if (table === undefined)
-      return { ...base, available: false, note: missingNote([spec.source.tables[0]!]), rows: [] };
+    if (table === undefined) return { ...base, available: false, note: missingNote(), rows: [] };
     const rows = await source.query(`SELECT * FROM ${quoteIdent(table)} LIMIT ${spec.source.limit}`);
     return { ...base, available: true, note: null, table, rows };
   }
   const candidates = [spec.source, ...(spec.source.fallback ? [spec.source.fallback] : [])];
   const usable = candidates.find((candidate) => candidate.needs.every((name) => relations.has(name)));
   if (!usable) {
-    const missing = spec.source.needs.filter((name) => !relations.has(name));
-    return { ...base, available: false, note: missingNote(missing), rows: [] };
+    return { ...base, available: false, note: missingNote(), rows: [] };
   }
   try {
     return { ...base, available: true, note: null, rows: await source.query(querySql(usable.query)) };
   } catch (error) {
-    // A model that exists but has other columns than the query expects (another issue still changing it).
+    // A model that exists but has other columns than the query expects: a warehouse of another version.
     return {
       ...base,
       available: false,
-      note: `Not computed yet: the query failed on this warehouse (${(error as Error).message.split('\n')[0]}).`,
+      note: 'Not computed yet: this warehouse is from another version of retailos (bring it up to date with: retailos init).',
+      error: (error as Error).message.split('\n')[0]!,
       rows: [],
     };
   }
@@ -108,6 +116,7 @@ export async function exportSnapshot(
       rows: file.rows.length,
       seconds: (performance.now() - started) / 1000,
       note: file.note,
+      ...(file.error === undefined ? {} : { error: file.error }),
     });
   }
   fs.writeFileSync(path.join(dir, '_summary.json'), JSON.stringify(summary, null, 2));

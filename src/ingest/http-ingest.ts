@@ -1,20 +1,16 @@
-import os from 'node:os';
-import { Worker } from 'node:worker_threads';
-import * as z from 'zod';
 import {
   type BatchOutcome,
-  type EventColumns,
   EventLander,
-  emptyColumns,
   type IssueRecord,
-  pushEvent,
   ROW_ACCEPTED,
   ROW_CONFLICT,
   ROW_DUPLICATE,
-  type StagedReject,
 } from '../warehouse/landing.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import { isReject, stageItem } from './stage.ts';
+import { type BodyProblem, type StagedBody, stageBody, stageInputs } from './body-staging.ts';
+import { StagePool, type StagePoolHealth, type StagePoolOptions } from './stage-pool.ts';
+
+export { type BodyProblem, EVENTS_BODY, type StagedBody, stageBody, stageInputs } from './body-staging.ts';
 
 /** What happened to one event of a request. */
 export interface EventResult {
@@ -47,6 +43,13 @@ export interface HttpIngestOptions {
   exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Worker threads that parse and validate bodies given as text (`submitText`); 0 = on the calling thread. */
   stageWorkers?: number;
+  /** Bounds of the staging pool (waits, task timeout, queue, worker heap). */
+  stagePool?: Omit<StagePoolOptions, 'size'>;
+  /**
+   * Longest a validated request waits in the queue before a writer takes it; beyond it the request is
+   * answered busy (503) and dropped from the queue, never landed. Default 30 s.
+   */
+  maxQueueWaitMs?: number;
   /** Called after each landed micro-batch (metrics). */
   onBatch?: (outcome: BatchOutcome, requests: number, seconds: number) => void;
 }
@@ -67,24 +70,6 @@ export class IngestClosedError extends Error {
   }
 }
 
-/** A request body after validation: landable events (with their request positions) and rejects. */
-export interface StagedBody {
-  events: EventColumns;
-  /** Request index of each row of `events`. */
-  eventIndex: number[];
-  rejects: StagedReject[];
-  /** Request index of each reject. */
-  rejectIndex: number[];
-  total: number;
-}
-
-/** A body that is not a batch of events at all: nothing of it is landed or stored. */
-export interface BodyProblem {
-  problem: 'malformed_json' | 'invalid_body' | 'too_many';
-  message: string;
-  errors?: IssueRecord[];
-}
-
 /** Thrown by `submitText` for a `BodyProblem`. */
 export class BodyError extends Error {
   constructor(readonly body: BodyProblem) {
@@ -93,113 +78,11 @@ export class BodyError extends Error {
   }
 }
 
-/**
- * The shape of a POST /events body, checked before any event is looked at:
- * one event object, or a non-empty array. Each element is then validated by
- * the event contract on its own, so one bad event never fails the others.
- */
-export const EVENTS_BODY = z.union([z.array(z.unknown()).min(1), z.record(z.string(), z.unknown())]);
-
-/** Validates decoded inputs (the same staging as files); rejects keep the input as JSON text. */
-export function stageInputs(inputs: readonly unknown[]): StagedBody {
-  const events = emptyColumns();
-  const eventIndex: number[] = [];
-  const rejects: StagedReject[] = [];
-  const rejectIndex: number[] = [];
-  for (let index = 0; index < inputs.length; index++) {
-    const value = inputs[index] === undefined ? null : inputs[index];
-    const staged = stageItem({ raw: '', value, line: index + 1 });
-    if (isReject(staged)) {
-      rejects.push({ ...staged, raw: JSON.stringify(value) });
-      rejectIndex.push(index);
-    } else {
-      pushEvent(events, staged);
-      eventIndex.push(index);
-    }
-  }
-  return { events, eventIndex, rejects, rejectIndex, total: inputs.length };
-}
-
-/** Parses a request body (JSON text), checks its shape with `EVENTS_BODY`, and stages every event. */
-export function stageBody(text: string, maxEvents: number): StagedBody | BodyProblem {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { problem: 'malformed_json', message: `The body is not valid JSON: ${(error as Error).message}` };
-  }
-  const shape = EVENTS_BODY.safeParse(value);
-  if (!shape.success) {
-    return {
-      problem: 'invalid_body',
-      message: 'The body must be one event object or a non-empty array of events.',
-      errors: shape.error.issues.map((issue) => ({
-        path: ['body', ...issue.path.map(String)].join('.'),
-        code: issue.code,
-        message: issue.message,
-      })),
-    };
-  }
-  const inputs = Array.isArray(value) ? value : [value];
-  if (inputs.length > maxEvents) {
-    return {
-      problem: 'too_many',
-      message: `At most ${maxEvents} events per request; this one has ${inputs.length}.`,
-    };
-  }
-  const staged = stageInputs(inputs);
-  // Typed arrays cross the thread boundary by transfer, not by copy.
-  staged.events.occurredUs = Float64Array.from(staged.events.occurredUs);
-  staged.events.line = Float64Array.from(staged.events.line);
-  return staged;
-}
-
 interface Pending extends StagedBody {
   requestId: string;
+  timer?: NodeJS.Timeout;
   resolve: (outcome: SubmitOutcome) => void;
   reject: (error: unknown) => void;
-}
-
-const BOOT = new URL('./http-stage-worker-boot.js', import.meta.url);
-
-/** Worker threads that parse and stage request bodies, so the server's event loop stays free. */
-export class HttpStagePool {
-  private readonly workers: Worker[];
-  private readonly pending = new Map<
-    number,
-    { resolve: (value: StagedBody | BodyProblem) => void; reject: (error: Error) => void }
-  >();
-  private nextId = 0;
-
-  constructor(size = Math.max(1, Math.min(4, os.availableParallelism() - 1))) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(BOOT);
-      worker.on('message', (message: { id: number; staged: StagedBody | BodyProblem }) => {
-        const waiting = this.pending.get(message.id);
-        this.pending.delete(message.id);
-        waiting?.resolve(message.staged);
-      });
-      worker.on('error', (error) => {
-        for (const waiting of this.pending.values()) waiting.reject(error);
-        this.pending.clear();
-      });
-      worker.unref();
-      return worker;
-    });
-  }
-
-  stage(text: string, maxEvents: number): Promise<StagedBody | BodyProblem> {
-    const id = this.nextId++;
-    const worker = this.workers[id % this.workers.length]!;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, text, maxEvents });
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
-  }
 }
 
 export const DEFAULT_HTTP_BATCH_EVENTS = 20_000;
@@ -224,7 +107,8 @@ export class HttpIngestQueue {
   private queued = 0;
   private running: Promise<void> | undefined;
   private closed = false;
-  private readonly pool: HttpStagePool | undefined;
+  private readonly pool: StagePool | undefined;
+  private readonly maxQueueWaitMs: number;
 
   constructor(
     warehouse: Warehouse,
@@ -235,7 +119,28 @@ export class HttpIngestQueue {
     this.maxQueuedEvents = options.maxQueuedEvents ?? DEFAULT_MAX_QUEUED_EVENTS;
     this.exclusive = options.exclusive ?? ((work) => work());
     const workers = options.stageWorkers ?? 0;
-    this.pool = workers > 0 ? new HttpStagePool(workers) : undefined;
+    this.pool = workers > 0 ? new StagePool({ ...options.stagePool, size: workers }) : undefined;
+    this.maxQueueWaitMs = options.maxQueueWaitMs ?? 30_000;
+  }
+
+  /** Requests validated and waiting for the writer. */
+  get queuedRequests(): number {
+    return this.queue.length;
+  }
+
+  /** The most events the queue holds before it answers busy. */
+  get capacity(): number {
+    return this.maxQueuedEvents;
+  }
+
+  /** Resolves once a staging worker has loaded (true at once without workers); false after `timeoutMs`. */
+  ready(timeoutMs: number): Promise<boolean> {
+    return this.pool ? this.pool.ready(timeoutMs) : Promise.resolve(true);
+  }
+
+  /** The staging workers' state (null when bodies are validated on the calling thread). */
+  stagingHealth(): StagePoolHealth | null {
+    return this.pool?.health() ?? null;
   }
 
   /** Events waiting to land (validated, not yet committed). */
@@ -265,7 +170,9 @@ export class HttpIngestQueue {
   ): Promise<SubmitOutcome> {
     if (this.closed) throw new IngestClosedError();
     if (this.queued >= this.maxQueuedEvents) throw new IngestBusyError(this.queued);
-    const staged = this.pool ? await this.pool.stage(text, maxEvents) : stageBody(text, maxEvents);
+    const staged = this.pool
+      ? await this.pool.stage({ kind: 'body', text, maxEvents })
+      : stageBody(text, maxEvents);
     if ('problem' in staged) throw new BodyError(staged);
     await inspect?.(staged);
     return this.enqueue(requestId, staged);
@@ -279,7 +186,16 @@ export class HttpIngestQueue {
     staged.events.sourceName = requestId;
     for (const reject of staged.rejects) reject.sourceName = requestId;
     return new Promise<SubmitOutcome>((resolve, reject) => {
-      this.queue.push({ ...staged, requestId, resolve, reject });
+      const pending: Pending = { ...staged, requestId, resolve, reject };
+      // A writer that cannot keep up never leaves a request hanging: past the wait it leaves the queue unlanded.
+      pending.timer = setTimeout(() => {
+        const at = this.queue.indexOf(pending);
+        if (at === -1) return;
+        this.queue.splice(at, 1);
+        this.queued -= pending.total;
+        reject(new IngestBusyError(this.queued));
+      }, this.maxQueueWaitMs);
+      this.queue.push(pending);
       this.queued += staged.total;
       this.running ??= this.pump().finally(() => {
         this.running = undefined;
@@ -296,31 +212,43 @@ export class HttpIngestQueue {
 
   private async pump(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch: Pending[] = [this.queue.shift()!];
-      let size = batch[0]!.total;
-      while (this.queue.length > 0 && size + this.queue[0]!.total <= this.maxBatchEvents) {
-        const next = this.queue.shift()!;
-        size += next.total;
-        batch.push(next);
-      }
-      this.queued -= size;
+      let batch: Pending[] = [];
       try {
-        const started = performance.now();
-        const outcome = await this.exclusive(() =>
-          this.lander.land(
+        // The batch is formed once the writer is ours: until then requests stay queued, where their wait
+        // is bounded (a writer held by a long refresh never leaves a request hanging).
+        await this.exclusive(async () => {
+          batch = this.takeBatch();
+          if (batch.length === 0) return;
+          const started = performance.now();
+          const outcome = await this.lander.land(
             { kind: 'http', name: batchName(batch) },
             batch.map((request) => request.events),
             batch.flatMap((request) => request.rejects),
             true,
             { rowOutcomes: true },
-          ),
-        );
-        this.options.onBatch?.(outcome, batch.length, (performance.now() - started) / 1000);
-        for (const [request, result] of distribute(batch, outcome)) request.resolve(result);
+          );
+          this.options.onBatch?.(outcome, batch.length, (performance.now() - started) / 1000);
+          for (const [request, result] of distribute(batch, outcome)) request.resolve(result);
+        });
       } catch (error) {
         for (const request of batch) request.reject(error);
       }
     }
+  }
+
+  /** The oldest queued requests that fit in one micro-batch (at least one), out of the queue. */
+  private takeBatch(): Pending[] {
+    if (this.queue.length === 0) return [];
+    const batch: Pending[] = [this.queue.shift()!];
+    let size = batch[0]!.total;
+    while (this.queue.length > 0 && size + this.queue[0]!.total <= this.maxBatchEvents) {
+      const next = this.queue.shift()!;
+      size += next.total;
+      batch.push(next);
+    }
+    for (const request of batch) clearTimeout(request.timer);
+    this.queued -= size;
+    return batch;
   }
 }
 

@@ -83,7 +83,8 @@ export async function ingestSources(
       const workers = workerCount(options.workers, source, totalWork);
       if (workers > 0 && (!pool || pool.size !== workers)) {
         await pool?.close();
-        pool = new StagePool(workers);
+        // A file is not a request: waits may be long on a busy machine, but are still bounded.
+        pool = new StagePool({ size: workers, maxWaitMs: 120_000, taskTimeoutMs: 300_000 });
       }
       let events: EventColumns[] = [];
       let rejects: StagedReject[] = [];
@@ -205,7 +206,7 @@ function stage(items: InputItem[], pool: StagePool | undefined): Promise<StagedC
     lines[index] = item.line ?? Number.NaN;
     raws[index] = item.raw;
   }
-  return pool.stage(lines, raws);
+  return pool.stage({ kind: 'lines', lines, raws });
 }
 
 function workerCount(option: number | 'auto' | undefined, source: Source, totalWork: number): number {

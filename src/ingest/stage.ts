@@ -1,6 +1,7 @@
 import { validateEvent } from '../contracts/index.ts';
 import { toEpochMicros } from '../contracts/time.ts';
 import type { IssueRecord, StagedEvent, StagedReject } from '../warehouse/landing.ts';
+import { checkJsonLimits } from './json-limits.ts';
 
 /** Longest event id kept on a reject row (the raw input keeps everything). */
 const MAX_ID_ON_REJECT = 256;
@@ -24,6 +25,22 @@ export function stageItem(item: InputItem): StagedEvent | StagedReject {
   }
   let value = item.value;
   if (value === undefined) {
+    // Bounds first: what follows parsing (validation, JSON.stringify) recurses and must never see 100,000 levels.
+    const tooComplex = checkJsonLimits(item.raw);
+    if (tooComplex) {
+      return {
+        reason: 'unreadable',
+        raw: item.raw,
+        errors: [
+          {
+            path: '',
+            code: tooComplex.code,
+            message: `beyond the bounds of any event: ${tooComplex.message}`,
+          },
+        ],
+        line: item.line,
+      };
+    }
     try {
       value = JSON.parse(item.raw);
     } catch (error) {

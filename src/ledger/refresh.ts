@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { advanceClockMark } from '../clock/business-clock.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 
@@ -124,6 +125,7 @@ export async function refreshLedger(
       await runStep(warehouse, '08_reservations');
       await runStep(warehouse, '09_purchase_orders');
       await runStep(warehouse, '10_finish');
+      await runStep(warehouse, '11_episodes');
       await dropTempTables(warehouse);
     }
     result.seconds = (performance.now() - started) / 1000;
@@ -133,6 +135,7 @@ export async function refreshLedger(
        WHERE id = 1`,
       { mode, events: result.events, rounds: result.closureRounds },
     );
+    await advanceClockMark(warehouse);
     return result;
   });
 }

@@ -4,6 +4,8 @@
  * covers it by a transfer from a node with spare stock when that is cheaper and faster, else by buying, and
  * groups the lines into purchase orders per supplier × node and transfers per lane.
  */
+
+import { lineWhy, recommendationSummary } from './explain.ts';
 import { abcClasses, xyzClass } from './policy/classify.ts';
 import { type AbcClass, type PolicyConfig, serviceLevel, type XyzClass } from './policy/config.ts';
 import { type LeadTimeHistory, leadTimeEstimate, stdOverPeriod } from './policy/demand.ts';
@@ -113,7 +115,6 @@ export interface PlanResult {
 const DAY = 86_400_000;
 const isoDay = (date: Date, plus = 0): string =>
   new Date(date.getTime() + plus * DAY).toISOString().slice(0, 10);
-const r1 = (x: number): string => (Math.round(x * 10) / 10).toString();
 
 interface Planned {
   p: PlanPosition;
@@ -283,26 +284,34 @@ export function buildPlan(input: PlanInput, config: PolicyConfig): PlanResult {
       qty,
       arrival,
     );
-    const packs =
-      x.p.pack_size > 1
-        ? ` (${qty / x.p.pack_size} packs of ${x.p.pack_size}${x.p.moq > 0 ? `, MOQ ${x.p.moq}` : ''})`
-        : x.p.moq > 0
-          ? ` (MOQ ${x.p.moq})`
-          : '';
-    const why =
-      `${x.p.sku} at ${x.p.node_id}: inventory position ${r1(x.position)} (${r1(x.p.available)} available + ${r1(x.p.in_transit_in + x.p.on_order)} inbound) ` +
-      `is below the reorder point ${x.levels.reorderPoint} = ${r1(x.daily)}/day × ${r1(x.levels.protectionDays)} days (lead time ${r1(x.lead.meanDays)} ± ${r1(x.lead.stdDays)} d + review ${config.reviewPeriodDays} d) ` +
-      `+ safety stock ${r1(x.levels.safetyStock)} (service ${(x.level * 100).toFixed(0)}%, class ${x.abc}/${x.xyz}, demand from ${x.source === 'forecast' ? 'the forecast' : `the last ${days} days`}). ` +
-      (x.p.sensed_daily && x.p.sensed_daily >= x.daily - 1e-9
-        ? `Demand sensing: sales run ${((x.p.sensed_uplift ?? 0) * 100).toFixed(0)}% above plan (${x.p.sensed_driver ?? 'other'}), planned at ${r1(x.daily)}/day. `
-        : '') +
-      `${qty} units${packs} ${kind === 'transfer' ? `from ${from}` : 'bought'} bring it to ${r1(x.position + qty)}; ${reason}. ` +
-      (projection.stockoutWithout
-        ? `Without it stock runs out on ${projection.stockoutWithout}`
-        : 'Without it stock lasts the horizon') +
-      (projection.stockoutWith
-        ? `; with it on ${projection.stockoutWith}.`
-        : '; with it, not within the horizon.');
+    const why = lineWhy({
+      sku: x.p.sku,
+      nodeId: x.p.node_id,
+      kind,
+      from,
+      qty,
+      packSize: x.p.pack_size,
+      moq: x.p.moq,
+      position: x.position,
+      available: x.p.available,
+      inbound: x.p.in_transit_in + x.p.on_order,
+      levels: x.levels,
+      daily: x.daily,
+      leadDays: x.lead.meanDays,
+      leadStdDays: x.lead.stdDays,
+      reviewDays: config.reviewPeriodDays,
+      serviceLevel: x.level,
+      abc: x.abc,
+      xyz: x.xyz,
+      demandFrom: x.source === 'forecast' ? 'the forecast' : `the last ${days} days`,
+      sensed:
+        x.p.sensed_daily && x.p.sensed_daily >= x.daily - 1e-9
+          ? { uplift: x.p.sensed_uplift ?? 0, driver: x.p.sensed_driver ?? 'other' }
+          : null,
+      reason,
+      stockoutWithout: projection.stockoutWithout,
+      stockoutWith: projection.stockoutWith,
+    });
     const line: PlanLine = {
       sku: x.p.sku,
       qty,
@@ -403,17 +412,7 @@ export function buildPlan(input: PlanInput, config: PolicyConfig): PlanResult {
       b.kind + b.node_id + (b.supplier_id ?? b.from_node_id),
     ),
   );
-  for (const rec of recommendations) {
-    const who =
-      rec.kind === 'purchase_order' ? `from supplier ${rec.supplier_id}` : `from ${rec.from_node_id}`;
-    const risk = rec.lines.reduce((sum, line) => sum + line.revenue_at_risk, 0);
-    rec.explanation =
-      `${rec.kind === 'purchase_order' ? 'Buy' : 'Transfer'} ${rec.qty} units of ${rec.lines.length} SKU${rec.lines.length === 1 ? '' : 's'} ${who} for ${rec.node_id}, ` +
-      `cost ${rec.cost.toFixed(2)}, arriving about ${rec.expected_arrival}` +
-      (risk > 0 ? `; without it ${risk.toFixed(2)} of revenue is at risk` : '') +
-      '. ' +
-      rec.lines.map((line) => line.why).join(' ');
-  }
+  for (const rec of recommendations) rec.explanation = recommendationSummary(rec);
   const sources = new Set(planned.map((x) => x.source));
   return {
     recommendations,

@@ -102,7 +102,12 @@ SELECT r.recommendation_id, r.run_id, strftime(r.created_at, '%Y-%m-%dT%H:%M:%SZ
        ELSE 'proposed' END AS status,
   r.supplier_id, r.from_node_id, r.node_id, r.skus, r.qty, r.cost, r.expected_arrival::VARCHAR AS expected_arrival,
   r.explanation, r.lines::VARCHAR AS lines, r.approval_request_id, r.decided_by,
-  strftime(r.decided_at, '%Y-%m-%dT%H:%M:%SZ') AS decided_at, r.decision_reason, r.ordered_ref
+  strftime(r.decided_at, '%Y-%m-%dT%H:%M:%SZ') AS decided_at, r.decision_reason,
+  -- approved through \`retailos approvals\` (not \`replenish approve\`): the refs requestsOf gives its actions
+  coalesce(r.ordered_ref, CASE WHEN r.status <> 'superseded' AND wf.refused = 0 AND wf.approved = wf.requests THEN
+    CASE r.kind WHEN 'purchase_order' THEN 'PO-' || r.recommendation_id
+      ELSE array_to_string(list_transform(range(1, r.skus + 1), i -> 'TR-' || r.recommendation_id || '-' || i), ',')
+    END END) AS ordered_ref
 FROM replenishment_recommendations r LEFT JOIN wf USING (recommendation_id)`;
 
 export function toRecommendation(row: Record<string, unknown>): StoredRecommendation {

@@ -29,7 +29,18 @@ describe('retailos replenish', () => {
     ]);
     const explain = await runMain(['replenish', 'explain', recs[1]!.recommendation_id, '--db', db]);
     expect(explain.stdout).toMatch(/Transfer 12 units of 1 SKU from ST2 for ST1/);
-    expect(explain.stdout).toMatch(/2024-01-30 +2 +14/); // the projected curve, without → with
+    expect(explain.stdout).toMatch(/^A +12 +4 +16 +16 +2\/day +1 d +2024-02-01 /m); // one row per line
+    const line = await runMain([
+      'replenish',
+      'explain',
+      recs[1]!.recommendation_id,
+      '--sku',
+      'A',
+      '--db',
+      db,
+    ]);
+    expect(line.stdout).toMatch(/^A at ST1: stock 4 /m);
+    expect(line.stdout).toMatch(/2024-01-30 +2 +14/); // the projected curve, without → with
     const approve = await runMain(
       ['replenish', 'approve', recs[0]!.recommendation_id, '--actor', 'ana', '--reason', 'ok', '--db', db],
       {},

@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { buildDashboards, siteDir } from '../../dashboards/build.ts';
-import { datasetNamed } from '../../dashboards/datasets.ts';
-import { canSeePage, PAGES, pageNamed, pagePermissions } from '../../dashboards/pages.ts';
+import { canSeePage, PAGES, pagePermissions } from '../../dashboards/pages.ts';
 import { SessionStore } from '../../dashboards/sessions.ts';
+import { canonicalSitePath, siteResource } from '../../dashboards/site-access.ts';
 import { readerSource } from '../../dashboards/sources.ts';
+import { isThrottled, type KeyGate, presentedKey, requirePermission, throttledError } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
+import { HttpError, sendProblem } from '../problem.ts';
 import { can, rolesWith } from '../roles.ts';
 import type { Caller } from '../types.ts';
 
@@ -69,18 +71,6 @@ function sessionCookie(req: Request, token: string, maxAgeSeconds: number): stri
   ].join('; ');
 }
 
-/** What a path under /dashboards/ is: a page, a dataset file, or a shared asset. */
-function classify(relative: string): { page?: string; dataset?: string } {
-  const clean = relative.replace(/^\/+/, '');
-  const data = /^_file\/data\/([a-z_]+)\.[0-9a-f]+\.json$/.exec(clean);
-  if (data) return { dataset: data[1]! };
-  // Anything else under the data folder is not one of ours: never serve it unchecked.
-  if (clean.startsWith('_file/data/')) return { dataset: '' };
-  if (clean.startsWith('_')) return {};
-  const page = clean === '' ? 'index' : clean.replace(/\.html$/, '').replace(/\/$/, '/index');
-  return { page };
-}
-
 function refusal(caller: Caller, what: string, needs: string[]): string {
   const visible = PAGES.filter((page) => canSeePage(caller.role, page));
   return shell(
@@ -105,20 +95,56 @@ export async function rebuildSite(ctx: ApiContext, dir: string = siteDir()): Pro
   return detail;
 }
 
+/** How a request under /dashboards/ identified itself: a caller, a throttled address, or nobody. */
+type Identity = { caller: Caller } | { retryAfter: number } | { anonymous: true; badKey: boolean };
+
 /**
  * The dashboards' static build at /dashboards/, behind the API's keys: a login page takes an API key and
  * sets an HttpOnly, SameSite=Strict session cookie (a Bearer/X-API-Key header works too, for scripts).
- * A page needs the permissions of every dataset it loads, and each dataset file its own permission.
+ * Every route needs a key or a session except the login form itself. A path is made canonical once
+ * (src/dashboards/site-access.ts) and looked up in the table of pages, data files and shared assets; a
+ * page needs the permissions of every dataset it loads, each data file its own, and what the table does
+ * not name is refused. Keys are checked through the API's gate, so failed logins are throttled per
+ * address like failed API keys.
  */
 export function registerDashboards(
   app: Express,
   ctx: ApiContext,
-  options: { dir?: string } = {},
+  options: { dir?: string; gate: KeyGate },
 ): SessionStore {
   const sessions = new SessionStore();
   const dir = options.dir ?? siteDir();
+  const { gate } = options;
   const router = express.Router();
   const form = express.urlencoded({ extended: false, limit: '8kb' });
+
+  /** The caller from a key header (checked through the gate), else from a live session cookie. */
+  const identify = (req: Request): Identity => {
+    const key = presentedKey(req);
+    if (key !== undefined) {
+      const checked = gate.check(req, key);
+      if (isThrottled(checked)) return checked;
+      return checked ? { caller: checked } : { anonymous: true, badKey: true };
+    }
+    // A session was opened with a valid key; the key is re-checked (revocation ends the session at once).
+    const sessionKey = sessions.keyOf(cookieValue(req, SESSION_COOKIE));
+    const caller = sessionKey ? ctx.keys.authenticate(sessionKey) : undefined;
+    return caller ? { caller } : { anonymous: true, badKey: false };
+  };
+
+  // One canonical path for everything below (routes included): decoded and normalised here, once.
+  router.use((req, res, next) => {
+    const query = req.url.indexOf('?');
+    const raw = query === -1 ? req.url : req.url.slice(0, query);
+    const canonical = canonicalSitePath(raw);
+    if (!canonical.ok) {
+      sendProblem(req, res, new HttpError(400, 'bad_path', `Not a dashboards path: ${canonical.reason}.`));
+      return;
+    }
+    res.locals.sitePath = canonical.path;
+    req.url = `/${canonical.path}${query === -1 ? '' : req.url.slice(query)}`;
+    next();
+  });
 
   router.get('/login', (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -129,37 +155,83 @@ export function registerDashboards(
     res.setHeader('Cache-Control', 'no-store');
     const body = (req.body ?? {}) as { key?: unknown; next?: unknown };
     const key = typeof body.key === 'string' ? body.key.trim() : '';
-    const caller = key ? ctx.keys.authenticate(key) : undefined;
-    if (!caller) {
+    const checked = key ? gate.check(req, key) : undefined;
+    if (isThrottled(checked)) {
+      res
+        .status(429)
+        .setHeader('Retry-After', String(checked.retryAfter))
+        .type('html')
+        .send(
+          loginPage(
+            safeNext(body.next),
+            `Too many invalid keys from your address; try again in ${checked.retryAfter} s.`,
+          ),
+        );
+      return;
+    }
+    if (!checked) {
       res
         .status(401)
         .type('html')
         .send(loginPage(safeNext(body.next), 'That key is not valid (unknown, malformed or revoked).'));
       return;
     }
-    req.caller = caller;
+    req.caller = checked;
     const token = sessions.create(key);
     res.setHeader('Set-Cookie', sessionCookie(req, token, Math.floor(sessions.ttlMs / 1000)));
     res.redirect(303, safeNext(body.next));
+  });
+
+  router.post('/logout', (req, res) => {
+    sessions.end(cookieValue(req, SESSION_COOKIE));
+    res.setHeader('Set-Cookie', sessionCookie(req, '', 0));
+    res.redirect(303, `${DASHBOARDS_PATH}/login`);
+  });
+
+  // Everything else: a key or a session first.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    const identity = identify(req);
+    if ('retryAfter' in identity) return sendProblem(req, res, throttledError(identity.retryAfter));
+    if ('caller' in identity) {
+      req.caller = identity.caller;
+      return next();
+    }
+    const sitePath = res.locals.sitePath as string;
+    const resource = siteResource(sitePath);
+    // Browsers asking for a page go to the login form; data, assets and scripts get a plain 401.
+    if (req.method === 'GET' && !identity.badKey && resource?.kind === 'page' && accepts(req, 'text/html')) {
+      res.redirect(
+        303,
+        `${DASHBOARDS_PATH}/login?next=${encodeURIComponent(`${DASHBOARDS_PATH}/${sitePath}`)}`,
+      );
+      return;
+    }
+    sendProblem(
+      req,
+      res,
+      new HttpError(
+        401,
+        'unauthorized',
+        identity.badKey
+          ? 'The API key is not valid (unknown, malformed or revoked).'
+          : 'Log in at /dashboards/login or send an API key.',
+        { headers: { 'WWW-Authenticate': 'Bearer realm="retailos"' } },
+      ),
+    );
   });
 
   // Rebuild from the server's own connections (sees every commit); one at a time, in the background.
   let rebuild: { state: 'idle' | 'running' | 'done' | 'failed'; at?: string; detail?: string } = {
     state: 'idle',
   };
-  router.post('/rebuild', (req, res) => {
-    const key =
-      /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '')?.[1] ?? req.get('x-api-key')?.trim();
-    const caller = key ? ctx.keys.authenticate(key) : undefined;
-    if (!caller) {
-      res.status(401).json({ code: 'unauthorized', detail: 'Send an API key with sql:query.' });
-      return;
-    }
-    req.caller = caller;
-    if (!can(caller.role, 'sql:query')) {
-      res
-        .status(403)
-        .json({ code: 'forbidden', detail: `The role ${caller.role} may not rebuild (needs sql:query).` });
+  router.post('/rebuild', requirePermission('sql:query'), (req, res) => {
+    // A key header, not the session cookie: no page of another site can make a browser start a rebuild.
+    if (presentedKey(req) === undefined) {
+      sendProblem(
+        req,
+        res,
+        new HttpError(401, 'unauthorized', 'Send an API key header with sql:query to rebuild.'),
+      );
       return;
     }
     if (rebuild.state === 'running') {
@@ -178,64 +250,49 @@ export function registerDashboards(
     );
     res.status(202).json(rebuild);
   });
-  router.get('/rebuild', (_req, res) => {
+  router.get('/rebuild', requirePermission('sql:query'), (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
     res.json(rebuild);
   });
 
-  router.post('/logout', (req, res) => {
-    sessions.end(cookieValue(req, SESSION_COOKIE));
-    res.setHeader('Set-Cookie', sessionCookie(req, '', 0));
-    res.redirect(303, `${DASHBOARDS_PATH}/login`);
-  });
-
-  // Everything else: a live session (or an API key header), then the role check, then the file.
-  router.use((req: Request, res: Response, next: NextFunction) => {
-    const header = req.get('authorization');
-    const bearer = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : req.get('x-api-key')?.trim();
-    const key = bearer ?? sessions.keyOf(cookieValue(req, SESSION_COOKIE));
-    const caller = key ? ctx.keys.authenticate(key) : undefined;
-    if (!caller) {
-      // Browsers asking for a page go to the login form; data, assets and scripts get a plain 401.
-      const wantsPage =
-        (req.get('accept') ?? '').includes('text/html') && classify(req.path).page !== undefined;
-      if (req.method === 'GET' && wantsPage) {
-        res.redirect(
-          303,
-          `${DASHBOARDS_PATH}/login?next=${encodeURIComponent(`${DASHBOARDS_PATH}${req.path}`)}`,
-        );
-      } else {
-        res
-          .status(401)
-          .json({ code: 'unauthorized', detail: 'Log in at /dashboards/login or send an API key.' });
-      }
+  // The site: the canonical path's entry in the table, its permission, then exactly that file.
+  router.use((req: Request, res: Response) => {
+    const caller = req.caller!;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return sendProblem(
+        req,
+        res,
+        new HttpError(405, 'method_not_allowed', 'The dashboards are read with GET.'),
+      );
+    }
+    const sitePath = res.locals.sitePath as string;
+    const resource = siteResource(sitePath);
+    if (!resource) {
+      return sendProblem(
+        req,
+        res,
+        new HttpError(404, 'not_found', `No dashboards page or file /${sitePath}.`),
+      );
+    }
+    if (resource.kind === 'data' && !can(caller.role, resource.dataset.permission)) {
+      return sendProblem(
+        req,
+        res,
+        new HttpError(
+          403,
+          'forbidden',
+          `The role ${caller.role} may not read ${resource.dataset.name} (needs ${resource.dataset.permission}).`,
+        ),
+      );
+    }
+    if (resource.kind === 'page' && !canSeePage(caller.role, resource.page)) {
+      const needs = pagePermissions(resource.page).filter((permission) => !can(caller.role, permission));
+      res
+        .status(403)
+        .type('html')
+        .send(refusal(caller, `The ${resource.page.title} page`, needs));
       return;
-    }
-    req.caller = caller;
-    const target = classify(req.path);
-    if (target.dataset !== undefined) {
-      const dataset = datasetNamed(target.dataset);
-      if (!dataset) {
-        res.status(404).json({ code: 'not_found', detail: `No dataset file ${req.path}.` });
-        return;
-      }
-      if (!can(caller.role, dataset.permission)) {
-        res.status(403).json({
-          code: 'forbidden',
-          detail: `The role ${caller.role} may not read ${dataset.name} (needs ${dataset.permission}).`,
-        });
-        return;
-      }
-    }
-    if (target.page !== undefined) {
-      const page = pageNamed(target.page);
-      if (page && !canSeePage(caller.role, page)) {
-        const needs = pagePermissions(page).filter((permission) => !can(caller.role, permission));
-        res
-          .status(403)
-          .type('html')
-          .send(refusal(caller, `The ${page.title} page`, needs));
-        return;
-      }
     }
     if (!fs.existsSync(path.join(dir, 'index.html'))) {
       res
@@ -252,13 +309,19 @@ export function registerDashboards(
     // Hashed assets never change; pages and the data behind them do with every build.
     res.setHeader(
       'Cache-Control',
-      /\.[0-9a-f]{8}\.\w+$/.test(req.path) ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+      /\.[0-9a-f]{8}\.\w+$/.test(resource.file)
+        ? 'private, max-age=31536000, immutable'
+        : 'private, no-cache',
     );
-    next();
+    res.sendFile(resource.file, { root: dir, dotfiles: 'deny', cacheControl: false }, (error) => {
+      if (!error || res.headersSent) return;
+      sendProblem(
+        req,
+        res,
+        new HttpError(404, 'not_found', `No dashboards page or file /${sitePath} in this build.`),
+      );
+    });
   });
-  router.use(
-    express.static(dir, { extensions: ['html'], index: 'index.html', redirect: false, cacheControl: false }),
-  );
 
   // Exactly /dashboards (routing is not strict about the trailing slash, so match it by hand).
   app.use((req, res, next) => {
@@ -267,4 +330,8 @@ export function registerDashboards(
   });
   app.use(DASHBOARDS_PATH, router);
   return sessions;
+}
+
+function accepts(req: Request, type: string): boolean {
+  return (req.get('accept') ?? '').includes(type);
 }

@@ -105,6 +105,8 @@ export function registerEvents(api: ApiRouter, ctx: ApiContext): void {
           const { problem, message, errors } = error.body;
           if (problem === 'too_many') throw new HttpError(413, 'batch_too_large', message);
           if (problem === 'malformed_json') throw new HttpError(400, 'malformed_json', message);
+          if (problem === 'too_complex')
+            throw new HttpError(400, 'body_too_complex', message, { errors: errors ?? [] });
           throw new HttpError(400, 'validation_failed', message, errors ? { errors } : {});
         }
         if (error instanceof IngestBusyError) {

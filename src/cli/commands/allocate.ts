@@ -17,11 +17,13 @@ import {
 } from '../../allocation/service.ts';
 import type { AllocationStrategy } from '../../allocation/strategy.ts';
 import type { LineExplanation } from '../../allocation/types.ts';
+import { canonicalTime } from '../../clock/time.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
+import { listQueue, type QueueItem, warehouseReader } from '../../workflow/exceptions.ts';
 import type { Command, CommandIo } from '../command.ts';
-import { formatCount, formatTable, toJsonValue } from '../format.ts';
+import { formatCount, formatDateTime, formatMoney, formatTable, toJsonValue } from '../format.ts';
 
 const STRATEGIES: Record<string, () => AllocationStrategy> = {
   auto: () => new AutoStrategy(),
@@ -77,10 +79,8 @@ export const allocateCommand: Command = {
     const makePositions = POSITIONS[positionsName];
     if (!makePositions)
       throw new UserError(`Unknown --positions "${positionsName}": use auto, ledger or events.`);
-    const asOf = args.values['as-of'] as string | undefined;
-    if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
-      throw new UserError(`--as-of takes a timestamp (2025-01-31T18:00:00Z), got "${asOf}"`);
-    }
+    const asOfText = args.values['as-of'] as string | undefined;
+    const asOf = asOfText === undefined ? undefined : canonicalTime(asOfText, '--as-of');
     if (args.positionals.length > 0) throw new UserError(`Unexpected argument "${args.positionals[0]}".`);
     const dryRun = args.values['dry-run'] === true;
     const explain = args.values.explain as string | undefined;
@@ -92,8 +92,9 @@ export const allocateCommand: Command = {
         if (!(await hasRelation(warehouse, 'allocation_explanations'))) {
           throw new UserError(`The warehouse has no allocator tables yet: run retailos init --db ${dbPath}`);
         }
-        const view = await orderAllocation(warehouse, explain);
-        if (!view) throw new UserError(`No order ${explain} in the warehouse.`, 1);
+        const found = await orderAllocation(warehouse, explain);
+        if (!found) throw new UserError(`No order ${explain} in the warehouse.`, 1);
+        const view = await withQueueIds(warehouse, found);
         if (format === 'json') io.stdout.write(`${JSON.stringify(toJsonValue(view))}\n`);
         else printOrder(io, view);
         return 0;
@@ -133,6 +134,47 @@ export const allocateCommand: Command = {
   },
 };
 
+/**
+ * The order's exceptions under the ids of the exception queue (what `retailos exceptions ack|resolve|assign`,
+ * `retailos audit exception` and /api/v1/exceptions/:id take), the allocator's own id kept beside it.
+ * Exceptions the queue does not list keep the allocator's id (the queue accepts it too).
+ */
+async function withQueueIds(warehouse: Warehouse, view: OrderAllocation): Promise<OrderAllocation> {
+  if (view.exceptions.length === 0 || !(await hasRelation(warehouse, 'exceptions'))) return view;
+  // Only ids and statuses are read from the queue: its business time (SLA, age) does not matter here.
+  const queue = await listQueue(
+    warehouseReader(warehouse),
+    { orderId: view.orderId, status: 'all' },
+    { now: new Date().toISOString() },
+  );
+  const byAllocatorId = new Map<string, QueueItem>();
+  for (const item of queue) {
+    const allocatorId = (item.detail as { allocator_exception_id?: unknown } | null)?.allocator_exception_id;
+    if (typeof allocatorId !== 'string') continue;
+    const known = byAllocatorId.get(allocatorId);
+    // One allocator exception can have had several episodes: the live one, else the latest.
+    if (!known || rank(item) > rank(known)) byAllocatorId.set(allocatorId, item);
+  }
+  return {
+    ...view,
+    exceptions: view.exceptions.map((exception) => {
+      const allocatorId = String(exception.exception_id);
+      const item = byAllocatorId.get(allocatorId);
+      return item
+        ? {
+            ...exception,
+            exception_id: item.exception_id,
+            status: item.status,
+            allocator_exception_id: allocatorId,
+          }
+        : { ...exception, allocator_exception_id: allocatorId };
+    }),
+  };
+}
+
+const rank = (item: QueueItem): string =>
+  `${item.condition_active ? 1 : 0}${item.status === 'resolved' ? 0 : 1}${item.opened_at ?? ''}`;
+
 function jsonReport(report: RunReport) {
   return {
     run_id: report.runId,
@@ -166,7 +208,7 @@ function printRun(io: CommandIo, report: RunReport): void {
     `open         ${formatCount(stats.lines)} lines in ${formatCount(stats.orders)} orders, ${formatCount(stats.unitsOpen)} units` +
       (stats.heldLines > 0 ? ` (+${stats.heldLines} lines on hold)` : ''),
     `allocated    ${formatCount(stats.unitsAllocated)} units, ${formatCount(stats.unitsOnTime)} on time (${pct(stats.unitsOnTime, stats.unitsAllocated)}); ${formatCount(stats.unitsBackordered)} backordered`,
-    `cost         ${stats.cost.toFixed(2)} over ${formatCount(stats.shipments)} shipments; ${formatCount(stats.splitOrders)} of ${formatCount(stats.ordersAllocated)} orders split`,
+    `cost         ${formatMoney(stats.cost)} over ${formatCount(stats.shipments)} shipments; ${formatCount(stats.splitOrders)} of ${formatCount(stats.ordersAllocated)} orders split`,
   ];
   if (disruption.releasedUnits > 0) {
     const reasons = Object.entries(disruption.byReason)
@@ -175,7 +217,7 @@ function printRun(io: CommandIo, report: RunReport): void {
     lines.push(
       `re-routed    ${disruption.releasedUnits} units of ${disruption.releasedLines} lines (${reasons}): ` +
         `${disruption.reallocatedOnTime} on time, ${disruption.reallocatedLate} late, ${disruption.backordered} backordered; ` +
-        `cost ${disruption.costBefore.toFixed(2)} → ${disruption.costAfter.toFixed(2)}`,
+        `cost ${formatMoney(disruption.costBefore)} → ${formatMoney(disruption.costAfter)}`,
     );
   }
   lines.push(
@@ -197,8 +239,8 @@ function printRun(io: CommandIo, report: RunReport): void {
       sku: a.sku,
       node_id: a.nodeId,
       qty: a.qty,
-      unit_cost: a.unitCost,
-      shipment_fee: a.shipmentFee,
+      unit_cost: formatMoney(a.unitCost),
+      shipment_fee: formatMoney(a.shipmentFee),
       eta: dayText(a.eta),
       on_time: a.onTime,
     }));
@@ -212,7 +254,7 @@ function printRun(io: CommandIo, report: RunReport): void {
 function printOrder(io: CommandIo, view: OrderAllocation): void {
   io.stdout.write(`order ${view.orderId}\n`);
   if (view.lines.length === 0) io.stdout.write('  no allocator run has decided this order yet\n');
-  for (const line of view.lines) printLine(io, line, `run ${line.runId} as of ${line.asOf}`);
+  for (const line of view.lines) printLine(io, line, `run ${line.runId} as of ${formatDateTime(line.asOf)}`);
   if (view.claims.length > 0) {
     io.stdout.write('\nnow reserved / shipped\n');
     io.stdout.write(
@@ -231,8 +273,15 @@ function printOrder(io: CommandIo, view: OrderAllocation): void {
   if (view.exceptions.length > 0) {
     io.stdout.write('\nexceptions\n');
     io.stdout.write(
-      formatTable(['exception_id', 'exception_type', 'severity', 'status', 'opened_at'], view.exceptions),
+      formatTable(
+        ['exception_id', 'exception_type', 'line_id', 'severity', 'status', 'opened_at'],
+        view.exceptions.map((exception) => ({
+          ...exception,
+          opened_at: formatDateTime(exception.opened_at as string | null),
+        })),
+      ),
     );
+    io.stdout.write('Act on one with: retailos exceptions ack|resolve|assign EXCEPTION_ID\n');
   }
 }
 
@@ -244,7 +293,7 @@ function printLine(io: CommandIo, line: LineExplanation, origin?: string): void 
   );
   for (const chosen of line.chosen) {
     io.stdout.write(
-      `  → ${chosen.nodeId} × ${chosen.qty}: unit ${chosen.unitCost.toFixed(2)}, shipment ${chosen.shipmentFee.toFixed(2)}, ` +
+      `  → ${chosen.nodeId} × ${chosen.qty}: unit ${formatMoney(chosen.unitCost)}, shipment ${formatMoney(chosen.shipmentFee)}, ` +
         `arrives ${dayText(chosen.eta)}${chosen.onTime ? '' : ' (late)'}\n`,
     );
   }
@@ -264,8 +313,8 @@ function printLine(io: CommandIo, line: LineExplanation, origin?: string): void 
         ],
         line.candidates.map((c) => ({
           node_id: c.nodeId,
-          unit_cost: c.unitCost,
-          shipment_fee: c.shipmentFee,
+          unit_cost: formatMoney(c.unitCost),
+          shipment_fee: formatMoney(c.shipmentFee),
           transit_days: c.transitDays,
           eta: dayText(c.eta),
           on_time: c.onTime,

@@ -14,6 +14,18 @@ const KINDS: Record<string, AuditSubject> = {
   approval: 'approval',
 };
 
+/** Why a history can be empty, and where the ids come from. */
+const NOTHING: Record<AuditSubject, (id: string, node: string | undefined) => string> = {
+  sku_node: (id, node) => `No events for ${id} at ${node}: check both ids (retailos positions --sku ${id}).`,
+  order: (id) =>
+    `No events for order ${id}: order ids are those of the order events (retailos allocate --explain ${id}).`,
+  po: (id) =>
+    `No events for purchase order ${id}: approved recommendations order as PO-<recommendation id> (retailos replenish list --status ordered).`,
+  exception: (id) =>
+    `No history for exception ${id}: it has none until someone acts on it, or the id is unknown (retailos exceptions list).`,
+  approval: (id) => `No history for approval request ${id} (retailos approvals list).`,
+};
+
 export const auditCommand: Command = {
   name: 'audit',
   summary:
@@ -23,6 +35,8 @@ export const auditCommand: Command = {
   details: [
     'Every event of the subject in ledger order (business time, then arrival) with its actor and source,',
     'and the workflow decisions on its exceptions and approval requests. Read from the event log itself.',
+    'The ids are those other commands print: exception ids of retailos exceptions list or allocate --explain,',
+    'request ids of retailos approvals list, PO ids of retailos replenish explain (PO-<recommendation id>).',
   ].join('\n'),
   options: {
     node: { type: 'string', valueName: 'NODE', description: 'sku: the node' },
@@ -48,6 +62,7 @@ export const auditCommand: Command = {
       });
       const columns = ['occurred_at', 'type', 'actor', 'source', 'event_id', 'payload'];
       io.stdout.write(formatRows(columns, rows as unknown as Record<string, unknown>[], format));
+      if (rows.length === 0) io.stderr.write(`${NOTHING[kind](id, stringFlag(args, 'node'))}\n`);
       return 0;
     });
   },

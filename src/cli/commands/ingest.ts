@@ -14,7 +14,7 @@ export const ingestCommand: Command = {
   details: [
     'Formats by file ending: .jsonl/.ndjson (JSON Lines), .csv, .parquet; .gz is decompressed.',
     "'-' reads JSON Lines from stdin. Idempotent by event_id: re-running the same input lands nothing twice.",
-    'Invalid inputs go to rejected_events (see `retailos rejects`) and never stop the rest.',
+    'Invalid inputs are kept as rejects (see `retailos rejects`) and never stop the rest.',
     'Exit code: 0 when everything was accepted or a duplicate, 1 when some inputs were rejected.',
   ].join('\n'),
   options: {

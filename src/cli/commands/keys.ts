@@ -14,7 +14,7 @@ export const keysCommand: Command = {
   details: [
     `create   prints a new key once (only its SHA-256 is stored); roles: ${ROLES.join(', ')}`,
     'list     key ids, names, roles, created and revoked times (never the keys)',
-    'revoke   stops a key from working, for good',
+    'revoke   stops a key from working, for good (KEY_ID as keys list prints it, or the key itself)',
     'While `retailos serve` runs it owns the warehouse: use /api/v1/keys with an admin key instead.',
   ].join('\n'),
   options: {
@@ -54,7 +54,8 @@ export const keysCommand: Command = {
         io.stdout.write(formatRows(columns, rows, format as OutputFormat));
         return 0;
       }
-      const keyId = rest[0]!;
+      // The key id of `keys list`, or the key itself (rk_<key id>_<secret>): both name the key.
+      const keyId = /^rk_([0-9a-f]{12})_/.exec(rest[0]!)?.[1] ?? rest[0]!;
       if (!(await revokeKey(warehouse, keyId))) throw new UserError(`No active key ${keyId}.`);
       io.stdout.write(`Revoked key ${keyId}.\n`);
       return 0;

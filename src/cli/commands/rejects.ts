@@ -19,15 +19,21 @@ export const rejectsCommand: Command = {
   name: 'rejects',
   summary: 'List, export and retry inputs that were not accepted.',
   usage:
-    'retailos rejects list|export|retry [--status open|resolved|all] [--id N ...] [--out FILE] [--from FILE]',
+    'retailos rejects list|export|retry [ID ...] [--status open|resolved|all] [--id N ...] [--out FILE] [--from FILE]',
   details: [
     'list     show rejects with their errors (--format table|json|csv, --limit N)',
     'export   write rejects as JSON Lines ({reject_id, source_file, source_line, reason, errors, input}) to --out or stdout',
-    'retry    re-validate open rejects (all, or --id N ...); with --from FILE, use the corrected `input` of an export',
+    'retry    re-validate open rejects (all, or the ids given: retailos rejects retry 12 13, or --id 12 --id 13);',
+    '         with --from FILE, use the corrected `input` of an export',
+    'The reject_id that list prints is the id export and retry take (as ID arguments or --id).',
     'A corrected event re-sent with `retailos ingest` also resolves its reject (same event_id).',
   ].join('\n'),
   options: {
-    status: { type: 'string', valueName: 'S', description: 'open (default), resolved or all' },
+    status: {
+      type: 'string',
+      valueName: 'S',
+      description: 'open (default; all when ids are given), resolved or all',
+    },
     id: { type: 'string', multiple: true, valueName: 'N', description: 'only these reject ids (repeatable)' },
     limit: { type: 'string', valueName: 'N', description: 'list at most N rejects (default 100)' },
     format: { type: 'string', valueName: 'FMT', description: 'list output: table (default), json or csv' },
@@ -43,15 +49,23 @@ export const rejectsCommand: Command = {
     if (!action || !['list', 'export', 'retry'].includes(action)) {
       throw new UserError('Say what to do: retailos rejects list|export|retry (see --help)');
     }
-    const status = (args.values.status as string | undefined) ?? 'open';
+    // Ids as arguments (`rejects retry 12 13`) or as --id: the reject_id column of `rejects list`.
+    const idTexts = [...args.positionals.slice(1), ...((args.values.id as string[] | undefined) ?? [])];
+    const ids =
+      idTexts.length === 0
+        ? undefined
+        : idTexts.map((text) => {
+            const id = Number(text.replace(/^#/, ''));
+            if (!Number.isInteger(id) || id < 1)
+              throw new UserError(
+                `A reject id is a positive whole number (the reject_id column of retailos rejects list), got "${text}".`,
+              );
+            return id;
+          });
+    // Rejects named by id are shown whatever their status; retry only ever takes open ones.
+    const status = (args.values.status as string | undefined) ?? (ids && action !== 'retry' ? 'all' : 'open');
     if (!STATUSES.includes(status as RejectStatus))
       throw new UserError(`--status must be open, resolved or all, got ${status}`);
-    const ids = (args.values.id as string[] | undefined)?.map((text) => {
-      const id = Number(text);
-      if (!Number.isInteger(id) || id < 1)
-        throw new UserError(`--id takes a reject id (a positive whole number), got ${text}`);
-      return id;
-    });
     const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
     const warehouse = await Warehouse.open(dbPath, { readOnly: action !== 'retry', create: false });
     try {
@@ -86,6 +100,8 @@ export const rejectsCommand: Command = {
           ...(format === 'table' ? [] : ['raw']),
         ];
         io.stdout.write(formatRows(columns, table, format as OutputFormat));
+        if (format === 'table' && rows.some((row) => row.status === 'open'))
+          io.stdout.write('Retry one (after correcting it, see --help): retailos rejects retry REJECT_ID\n');
         return 0;
       }
       if (action === 'export') {
@@ -100,6 +116,22 @@ export const rejectsCommand: Command = {
           );
         }
         return 0;
+      }
+      if (ids) {
+        const open = new Set(
+          (await listRejects(warehouse, { status: 'open', ids })).map((row) => row.reject_id),
+        );
+        const missing = ids.filter((id) => !open.has(id));
+        if (missing.length === ids.length) {
+          throw new UserError(
+            `No open reject ${missing.join(', ')}: already resolved or unknown (see retailos rejects list --status all).`,
+            1,
+          );
+        }
+        if (missing.length > 0)
+          io.stderr.write(
+            `Skipped ${missing.join(', ')}: no such open reject (already resolved or unknown).\n`,
+          );
       }
       const corrections = args.values.from ? readCorrections(args.values.from as string) : undefined;
       const outcome = await retryRejects(warehouse, { ids }, corrections);

@@ -1,34 +1,80 @@
 import fs from 'node:fs';
+import { parseTime } from '../../clock/time.ts';
 import { refreshLedger } from '../../ledger/refresh.ts';
 import { workflowApprovals } from '../../replenishment/approvals.ts';
 import { compareRules, loadWideSales } from '../../replenishment/compare.ts';
 import { loadWarehouseDemand } from '../../replenishment/demand-history.ts';
+import {
+  curveRows,
+  EXPLAIN_COLUMNS,
+  EXPLAIN_LEGEND,
+  explainRows,
+  summaryHead,
+} from '../../replenishment/explain.ts';
 import { exposure, planReplenishment, supplierPerformance } from '../../replenishment/service.ts';
 import type { SimSeries } from '../../replenishment/simulate.ts';
-import { getRecommendation, listRecommendations, STATUSES } from '../../replenishment/store.ts';
+import {
+  getRecommendation,
+  listRecommendations,
+  STATUSES,
+  type StoredRecommendation,
+} from '../../replenishment/store.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
 import type { Command, CommandIo, ParsedArgs } from '../command.ts';
-import { formatRows, type OutputFormat } from '../format.ts';
+import {
+  formatDate,
+  formatDays,
+  formatDaysSpread,
+  formatDecimal,
+  formatMoney,
+  formatPercent,
+  formatPerDay,
+  formatRows,
+  formatTable,
+  formatUnits,
+  MISSING,
+  type OutputFormat,
+} from '../format.ts';
 import { outputFormat } from './positions.ts';
+
+const LIST_COLUMNS = [
+  'recommendation_id',
+  'kind',
+  'status',
+  'from',
+  'node_id',
+  'skus',
+  'qty',
+  'cost',
+  'expected_arrival',
+];
 
 const VERBS = ['plan', 'list', 'explain', 'approve', 'reject', 'suppliers', 'exposure', 'simulate'] as const;
 
-function parseTime(value: unknown, flag: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(String(value));
-  if (Number.isNaN(date.getTime()))
-    throw new UserError(`${flag} must be a date or time (2025-01-31 or 2025-01-31T18:00:00Z).`);
-  return date;
+/** A time flag, by the one parser (src/clock/time.ts: strict ISO-8601, no offset = UTC). */
+function timeFlag(value: unknown, flag: string): Date | undefined {
+  return value === undefined ? undefined : parseTime(String(value), flag);
 }
 
 function readConfig(file: unknown): unknown {
   if (file === undefined) return {};
+  let text: string;
   try {
-    return JSON.parse(fs.readFileSync(String(file), 'utf8'));
+    text = fs.readFileSync(String(file), 'utf8');
   } catch (error) {
-    throw new UserError(`Cannot read the policy config ${String(file)}: ${(error as Error).message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UserError(
+      code === 'ENOENT'
+        ? `No policy config ${String(file)}: the file does not exist.`
+        : `Cannot read the policy config ${String(file)} (${code ?? 'unreadable'}).`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UserError(`The policy config ${String(file)} is not valid JSON: ${(error as Error).message}.`);
   }
 }
 
@@ -40,7 +86,8 @@ export const replenishCommand: Command = {
     'plan        refresh the ledger, set levels per sku × node and propose POs (per supplier × node) and transfers',
     '            (--config policy.json: service levels by ABC/XYZ, review period, … see docs/replenishment.md)',
     'list        recommendations (--status proposed|approved|ordered|rejected|superseded, --node, --supplier)',
-    'explain ID  one recommendation in plain language, with its lines and projected stock without/with it',
+    'explain ID  one recommendation: a short summary and a table of its lines (most urgent first); --sku SKU',
+    '            adds why for that line and its projected stock per day without / with it',
     'approve ID  approve through the approval workflow (--actor, --role, --reason): approval issues the PO / transfer',
     'reject ID   decline it (--reason)',
     'suppliers   lead time distribution, on-time and fill rate, ETA slippage, trend (--by-node, --supplier)',
@@ -58,6 +105,11 @@ export const replenishCommand: Command = {
     config: { type: 'string', valueName: 'FILE', description: 'policy config (JSON) for plan' },
     status: { type: 'string', valueName: 'STATUS', description: 'list: only this status' },
     node: { type: 'string', valueName: 'NODE', description: 'list: only this node' },
+    sku: {
+      type: 'string',
+      valueName: 'SKU',
+      description: 'explain: one line in full, with its projected stock',
+    },
     supplier: { type: 'string', valueName: 'ID', description: 'list / suppliers: only this supplier' },
     'by-node': { type: 'boolean', description: 'suppliers: add supplier × node rows' },
     all: { type: 'boolean', description: 'exposure: also the late POs that expose nothing' },
@@ -120,7 +172,7 @@ export const replenishCommand: Command = {
           io.stderr.write('refreshing the ledger…\n');
           await refreshLedger(warehouse);
           const summary = await planReplenishment(warehouse, {
-            asOf: parseTime(args.values['as-of'], '--as-of'),
+            asOf: timeFlag(args.values['as-of'], '--as-of'),
             config,
             onProgress: (message) => io.stderr.write(`${message}…\n`),
           });
@@ -138,19 +190,26 @@ export const replenishCommand: Command = {
             supplier_id: args.values.supplier as string | undefined,
             limit: 1000,
           });
-          out(
-            recs.map((r) => ({
-              recommendation_id: r.recommendation_id,
-              kind: r.kind,
-              status: r.status,
-              from: r.supplier_id ?? r.from_node_id,
-              node_id: r.node_id,
-              skus: r.skus,
-              qty: r.qty,
-              cost: Math.round(r.cost * 100) / 100,
-              expected_arrival: r.expected_arrival,
-            })),
+          const human = format === 'table';
+          io.stdout.write(
+            formatRows(
+              LIST_COLUMNS,
+              recs.map((r) => ({
+                recommendation_id: r.recommendation_id,
+                kind: r.kind,
+                status: r.status,
+                from: r.supplier_id ?? r.from_node_id,
+                node_id: r.node_id,
+                skus: r.skus,
+                qty: human ? formatUnits(r.qty) : r.qty,
+                cost: human ? formatMoney(r.cost) : Math.round(r.cost * 100) / 100,
+                expected_arrival: r.expected_arrival,
+              })),
+              format,
+            ),
           );
+          if (human && recs.length > 0)
+            io.stdout.write('Explain one with: retailos replenish explain RECOMMENDATION_ID\n');
           return 0;
         }
         case 'explain': {
@@ -160,13 +219,7 @@ export const replenishCommand: Command = {
             io.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
             return 0;
           }
-          io.stdout.write(`${rec.recommendation_id} (${rec.kind}, ${rec.status})\n${rec.explanation}\n\n`);
-          for (const line of rec.lines) {
-            io.stdout.write(`${line.sku}: projected on hand (without → with)\n`);
-            io.stdout.write(
-              `${line.curve.map((p) => `  ${p.day}  ${String(p.without).padStart(8)}  ${String(p.with).padStart(8)}`).join('\n')}\n`,
-            );
-          }
+          io.stdout.write(explainText(rec, args.values.sku as string | undefined));
           return 0;
         }
         case 'approve':
@@ -190,22 +243,25 @@ export const replenishCommand: Command = {
           );
           return 0;
         }
-        case 'suppliers':
-          out(
-            await supplierPerformance(warehouse, {
-              supplier_id: args.values.supplier as string | undefined,
-              byNode: Boolean(args.values['by-node']),
-            }),
-          );
+        case 'suppliers': {
+          const rows = await supplierPerformance(warehouse, {
+            supplier_id: args.values.supplier as string | undefined,
+            byNode: Boolean(args.values['by-node']),
+          });
+          // People get the figures that decide (rounded); JSON and CSV every column, every digit.
+          if (format === 'table') io.stdout.write(formatTable([...SUPPLIER_COLUMNS], rows.map(supplierRow)));
+          else out(rows);
           return 0;
-        case 'exposure':
-          out(
-            await exposure(warehouse, {
-              asOf: parseTime(args.values['as-of'], '--as-of'),
-              exposedOnly: !args.values.all,
-            }),
-          );
+        }
+        case 'exposure': {
+          const rows = await exposure(warehouse, {
+            asOf: timeFlag(args.values['as-of'], '--as-of'),
+            exposedOnly: !args.values.all,
+          });
+          if (format === 'table') io.stdout.write(formatTable([...EXPOSURE_COLUMNS], rows.map(exposureRow)));
+          else out(rows);
           return 0;
+        }
       }
       return 2;
     } finally {
@@ -213,6 +269,117 @@ export const replenishCommand: Command = {
     }
   },
 };
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const share = (value: unknown) => formatPercent(num(value));
+const days = (value: unknown) => formatDays(num(value));
+
+const SUPPLIER_COLUMNS = [
+  'supplier',
+  'node',
+  'POs',
+  'open',
+  'lead time',
+  'p90',
+  'on time',
+  'fill',
+  'slipped',
+  'trend',
+  'last PO',
+] as const;
+
+/** One row of `replenish suppliers` for people. */
+function supplierRow(r: Record<string, unknown>): Record<string, string> {
+  const trend = num(r.lead_time_trend_days);
+  return {
+    supplier: [r.supplier_id, r.supplier_name].filter(Boolean).join(' '),
+    node: (r.node_id as string | null) ?? '',
+    POs: formatUnits(num(r.pos)),
+    open: formatUnits(num(r.pos_open)),
+    'lead time':
+      num(r.lead_time_mean) === null
+        ? `${days(r.nominal_lead_time_days)} (nominal)`
+        : formatDaysSpread(num(r.lead_time_mean)!, num(r.lead_time_std) ?? 0),
+    p90: days(r.lead_time_p90),
+    'on time': share(r.on_time_rate),
+    fill: share(r.fill_rate),
+    slipped: share(r.slipped_rate),
+    trend: trend === null ? '' : `${trend > 0 ? '+' : ''}${formatDecimal(trend, 1)} d`,
+    'last PO': formatDate(r.last_po_at as Date | string | null),
+  };
+}
+
+const EXPOSURE_COLUMNS = [
+  'po_id',
+  'sku',
+  'node',
+  'reason',
+  'expected',
+  'arrival',
+  'open',
+  'available',
+  'demand',
+  'runs out',
+  'days short',
+  'at risk',
+  'orders',
+  'channels',
+] as const;
+
+/** One row of `replenish exposure` for people. */
+function exposureRow(r: Record<string, unknown>): Record<string, string> {
+  const list = (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.map(String);
+    if (typeof value === 'string' && value.startsWith('[')) return JSON.parse(value) as string[];
+    return [];
+  };
+  return {
+    po_id: String(r.po_id),
+    sku: String(r.sku),
+    node: String(r.node_id),
+    reason: `${r.reason}${num(r.slip_days) ? ` ${formatUnits(num(r.slip_days))} d` : ''}`,
+    expected: formatDate(r.expected_at as string | null),
+    arrival: formatDate(r.arrival as string | null),
+    open: formatUnits(num(r.open_qty)),
+    available: formatUnits(num(r.available)),
+    demand: formatPerDay(num(r.daily_demand)),
+    'runs out': r.stockout_date ? formatDate(r.stockout_date as string) : MISSING,
+    'days short': formatUnits(num(r.days_short)),
+    'at risk': formatMoney(num(r.revenue_at_risk)),
+    orders: formatUnits(list(r.open_orders).length),
+    channels: list(r.channels).join(', '),
+  };
+}
+
+const KIND_TEXT = { purchase_order: 'purchase order', transfer: 'transfer' } as const;
+
+/** `replenish explain` for people: the summary, one row per line, and with --sku that line in full. */
+function explainText(rec: StoredRecommendation, sku: string | undefined): string {
+  const out = [
+    `${rec.recommendation_id} · ${KIND_TEXT[rec.kind]} · ${rec.status}${rec.ordered_ref ? ` (${rec.ordered_ref})` : ''}`,
+    summaryHead(rec),
+    '',
+  ];
+  if (sku === undefined) {
+    out.push(formatTable([...EXPLAIN_COLUMNS], explainRows(rec)).trimEnd(), EXPLAIN_LEGEND);
+    out.push(
+      `One line in full, with its projected stock: retailos replenish explain ${rec.recommendation_id} --sku SKU`,
+    );
+    return `${out.join('\n')}\n`;
+  }
+  const line = rec.lines.find((candidate) => candidate.sku === sku);
+  if (!line) {
+    throw new UserError(
+      `Recommendation ${rec.recommendation_id} has no line for ${sku}; its SKUs: ${rec.lines
+        .slice(0, 10)
+        .map((l) => l.sku)
+        .join(', ')}${rec.lines.length > 10 ? `, … (${rec.lines.length} in all)` : ''}.`,
+    );
+  }
+  out.push(line.why, '', `${line.sku}: projected stock at ${rec.node_id} (units)`);
+  out.push(formatTable(['day', 'without', 'with'], curveRows(line)).trimEnd());
+  return `${out.join('\n')}\n`;
+}
 
 function positive(value: unknown, flag: string, fallback: number, max = Number.POSITIVE_INFINITY): number {
   if (value === undefined) return fallback;

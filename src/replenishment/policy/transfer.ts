@@ -1,3 +1,5 @@
+import { formatDays, formatMoney } from '../../format/human.ts';
+
 /** One node that could give stock to a short node. */
 export interface Donor {
   nodeId: string;
@@ -16,6 +18,14 @@ export interface SourcingDecision {
   leadDays: number;
   /** Why, in one sentence. */
   reason: string;
+}
+
+/** Why a transfer from `donor`, in one clause: its freight against buying, its transit against the supplier's lead time. */
+function transferReason(donor: Donor, freight: number, buying: number, leadDays: number): string {
+  const timing = Number.isFinite(leadDays)
+    ? `${formatDays(donor.transitDays)} in transit where buying takes ${formatDays(leadDays)}`
+    : `${formatDays(donor.transitDays)} in transit (no supplier delivers to this node)`;
+  return `freight ${formatMoney(freight)} instead of ${formatMoney(buying)} to buy, ${timing}`;
 }
 
 /**
@@ -52,7 +62,7 @@ export function chooseSource(
       qty,
       cost,
       leadDays: donor.transitDays,
-      reason: `transfer from ${donor.nodeId}: freight ${cost.toFixed(2)} < buying ${(qty * purchase.unitCost).toFixed(2)}, ${donor.transitDays} d vs ${purchase.leadDays.toFixed(1)} d lead time`,
+      reason: transferReason(donor, cost, qty * purchase.unitCost, purchase.leadDays),
     });
     remaining -= qty;
   }

@@ -60,6 +60,8 @@ export async function createFixture(
     host: '127.0.0.1',
     logger: pino({ level: 'silent' }),
     rateLimit: { perSecond: 10_000, burst: 10_000 },
+    // The authz tests try a bad key on every route from one address; the throttle has tests of its own.
+    authThrottle: { perAddressBurst: 100_000, globalBurst: 1_000_000 },
     ...options.server,
   });
   let stopped = false;
