@@ -94,6 +94,29 @@ export class GraphBuilder {
     return this.op('Div', [nl, this.op('Add', [nl, this.constant(1)])]);
   }
 
+  /**
+   * Range check: 0 within [lo − margin·(hi − lo), hi + margin·(hi − lo)], else
+   * 1 − (1 − floor)·exp(−excess/(scale·range)). Mirrored by `spatialScore` (likelihood.ts).
+   */
+  spatial(value: string, lo: string, hi: string, margin: number, scale: number, floor: number): string {
+    const width = this.op('Sub', [hi, lo]);
+    const pad = this.op('Mul', [width, this.constant(margin)]);
+    const excess = this.max([
+      this.op('Sub', [this.op('Sub', [value, hi]), pad]),
+      this.op('Sub', [this.op('Sub', [lo, pad]), value]),
+      this.constant(0),
+    ]);
+    const outside = this.toFloat(this.op('Greater', [excess, this.constant(0)]));
+    const range = this.op('Max', [width, this.constant(1e-9)]);
+    const decay = this.op('Exp', [
+      this.op('Neg', [this.op('Div', [excess, this.op('Mul', [range, this.constant(scale)])])]),
+    ]);
+    return this.op('Mul', [
+      outside,
+      this.op('Sub', [this.constant(1), this.op('Mul', [decay, this.constant(1 - floor)])]),
+    ]);
+  }
+
   /** The model: input [N, inputWidth] float32, output [N, 1] float32. */
   model(options: {
     name: string;

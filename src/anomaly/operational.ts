@@ -81,6 +81,26 @@ export function familyScore(score: number, m: number): number {
   return nl > 0 ? nl / (1 + nl) : 0;
 }
 
+/** The scored row of a point; a point of the warm-up (not ready) scores 0 and is never an anomaly. */
+function scoredRow(
+  p: SeriesPoint,
+  scored: { expected: number; score: number; direction: 'up' | 'down'; ready: boolean },
+  threshold: number,
+): AnomalyRow {
+  const score = scored.ready ? scored.score : 0;
+  return {
+    metric: p.metric,
+    scope_kind: p.scope_kind,
+    scope_id: p.scope_id,
+    day: p.day,
+    value: p.value,
+    expected: scored.expected,
+    score,
+    direction: scored.direction,
+    is_anomaly: scored.ready && score >= threshold,
+  };
+}
+
 /** A count series through the count model (each day from the days before it only). */
 function scoreCountSeries(series: SeriesPoint[], threshold: number, family: number): AnomalyRow[] {
   const state = new CountSeriesState(DAILY_COUNT_OPTIONS);
@@ -91,23 +111,15 @@ function scoreCountSeries(series: SeriesPoint[], threshold: number, family: numb
   for (const p of series) {
     const reading = state.push(p.events ?? 0, p.exposure ?? 0);
     if (!reading || !Number.isFinite(p.value)) continue;
-    const score = reading.ready ? familyScore(tailScore(reading.tail), family) : 0;
     const perEvent = eventSum > 0 ? valueSum / eventSum : 1;
     valueSum += p.value;
     eventSum += p.events ?? 0;
     // a rate is shown as a rate (expected events over the day's exposure), a count in the value's unit
     const expected = p.exposure !== 1 ? reading.expected / (p.exposure ?? 1) : reading.expected * perEvent;
-    rows.push({
-      metric: p.metric,
-      scope_kind: p.scope_kind,
-      scope_id: p.scope_id,
-      day: p.day,
-      value: p.value,
-      expected,
-      score,
-      direction: reading.direction,
-      is_anomaly: reading.ready && score >= threshold,
-    });
+    const score = familyScore(tailScore(reading.tail), family);
+    rows.push(
+      scoredRow(p, { expected, score, direction: reading.direction, ready: reading.ready }, threshold),
+    );
   }
   return rows;
 }
@@ -125,16 +137,13 @@ export async function scoreDailySeries(
   const detector = await AnomalyDetector.create({ ...DAILY_PARAMS, ...options.params });
   const threshold = options.threshold ?? DEFAULT_ANOMALY_THRESHOLD;
   const all = groupSeries(points);
+  const familyOf = (s: SeriesPoint[]) => `${s[0]!.metric}|${s[0]!.scope_kind}`;
   const families = new Map<string, number>();
-  for (const s of all)
-    families.set(
-      `${s[0]!.metric}|${s[0]!.scope_kind}`,
-      (families.get(`${s[0]!.metric}|${s[0]!.scope_kind}`) ?? 0) + 1,
-    );
+  for (const s of all) families.set(familyOf(s), (families.get(familyOf(s)) ?? 0) + 1);
   const rows: AnomalyRow[] = [];
   try {
     for (const series of all) {
-      const family = families.get(`${series[0]!.metric}|${series[0]!.scope_kind}`)!;
+      const family = families.get(familyOf(series))!;
       if (series.some((p) => p.events !== null)) {
         rows.push(...scoreCountSeries(series, threshold, family));
         continue;
@@ -147,18 +156,10 @@ export async function scoreDailySeries(
       present.forEach((p, i) => {
         const expected = features[i * FEATURE_COUNT + 1]!;
         const ready = features[i * FEATURE_COUNT + 8]! > 0;
-        const score = ready ? familyScore(scores[i]!, family) : 0;
-        rows.push({
-          metric: p.metric,
-          scope_kind: p.scope_kind,
-          scope_id: p.scope_id,
-          day: p.day,
-          value: p.value,
-          expected,
-          score,
-          direction: p.value >= expected ? 'up' : 'down',
-          is_anomaly: ready && score >= threshold,
-        });
+        const direction = p.value >= expected ? 'up' : 'down';
+        rows.push(
+          scoredRow(p, { expected, score: familyScore(scores[i]!, family), direction, ready }, threshold),
+        );
       });
     }
   } finally {

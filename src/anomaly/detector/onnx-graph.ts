@@ -26,22 +26,7 @@ export function buildDetectorGraph(p: DetectorParams): Uint8Array {
     g.constant(1),
   ]);
   const loglik = g.likelihood(raw, prevSum, longMean, longStd, p.shortWindow, p.stdFloor);
-  const width = g.op('Sub', [hi, lo]);
-  const margin = g.op('Mul', [width, g.constant(p.spatialMargin)]);
-  const excess = g.max([
-    g.op('Sub', [g.op('Sub', [value, hi]), margin]),
-    g.op('Sub', [g.op('Sub', [lo, margin]), value]),
-    g.constant(0),
-  ]);
-  const outside = g.toFloat(g.op('Greater', [excess, g.constant(0)]));
-  const range = g.op('Max', [width, g.constant(1e-9)]);
-  const decay = g.op('Exp', [
-    g.op('Neg', [g.op('Div', [excess, g.op('Mul', [range, g.constant(p.spatialScale)])])]),
-  ]);
-  const spatial = g.op('Mul', [
-    outside,
-    g.op('Sub', [g.constant(1), g.op('Mul', [decay, g.constant(1 - p.spatialFloor)])]),
-  ]);
+  const spatial = g.spatial(value, lo, hi, p.spatialMargin, p.spatialScale, p.spatialFloor);
   const scored = g.max([loglik, spatial]);
   const warm = g.op('Mul', [g.op('Sub', [g.constant(1), ready]), g.constant(0.5)]);
   g.op('Add', [g.op('Mul', [ready, scored]), warm], [], DETECTOR_OUTPUT);

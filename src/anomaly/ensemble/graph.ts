@@ -21,18 +21,7 @@ export function buildEnsembleGraph(p: EnsembleParams): Uint8Array {
   const value = col('value');
   const lo = col('min');
   const hi = col('max');
-  // range check
-  const width = g.op('Sub', [hi, lo]);
-  const excess = g.max([g.op('Sub', [value, hi]), g.op('Sub', [lo, value]), g.constant(0)]);
-  const outside = g.toFloat(g.op('Greater', [excess, g.constant(0)]));
-  const range = g.op('Max', [width, g.constant(1e-9)]);
-  const decay = g.op('Exp', [
-    g.op('Neg', [g.op('Div', [excess, g.op('Mul', [range, g.constant(p.spatialScale)])])]),
-  ]);
-  const spatial = g.op('Mul', [
-    outside,
-    g.op('Sub', [g.constant(1), g.op('Mul', [decay, g.constant(1 - p.spatialFloor)])]),
-  ]);
+  const spatial = g.spatial(value, lo, hi, 0, p.spatialScale, p.spatialFloor);
   // value rarity
   const share = g.op('Div', [
     g.op('Add', [col('bin_count'), g.constant(0.5)]),
