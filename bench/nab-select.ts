@@ -33,6 +33,7 @@ export const SELECTION_GRID: [keyof EnsembleParams, number[]][] = [
   ['shapeWindow', [8, 16]],
   ['likelihoodWindow', [5, 10]],
   ['warmup', [100, 150]],
+  ['agreeWeight', [0, 0.1, 0.2, 0.3]],
 ];
 
 /** The selection half's two quarters: the parity of the second byte of sha256(relative path). */

@@ -11,7 +11,7 @@ export const ENSEMBLE_OUTPUT = 'score';
  *  - value rarity: r = −log10((bin_count + ½)/(bin_total + 1))·(1 − exp(−bin_age/recency)),
  *    weight·min(1.5, r/scale);
  *  - the likelihood of the time-of-day, context and shape raw scores (GraphBuilder.likelihood);
- *  - score = ready · max of the five.
+ *  - score = ready · min(1, max of the five + agreeWeight × the second largest).
  * Mirrored by reference.ts (float64) for the round-trip test.
  */
 export function buildEnsembleGraph(p: EnsembleParams): Uint8Array {
@@ -46,7 +46,14 @@ export function buildEnsembleGraph(p: EnsembleParams): Uint8Array {
       p.stdFloor,
     ),
   );
-  g.op('Mul', [col('ready'), g.max([spatial, rarity, ...likelihoods])], [], ENSEMBLE_OUTPUT);
+  // agreement: the second largest of the five is the largest of their pairwise minima
+  const signals = [spatial, rarity, ...likelihoods];
+  const pairs = signals.flatMap((a, i) => signals.slice(i + 1).map((b) => g.op('Min', [a, b])));
+  const combined = g.op('Min', [
+    g.op('Add', [g.max(signals), g.op('Mul', [g.max(pairs), g.constant(p.agreeWeight)])]),
+    g.constant(1),
+  ]);
+  g.op('Mul', [col('ready'), combined], [], ENSEMBLE_OUTPUT);
   return g.model({
     name: 'retailos_anomaly_ensemble',
     input: ENSEMBLE_INPUT,

@@ -49,6 +49,12 @@ export interface EnsembleParams {
   likelihoodAlpha: number;
   stdFloor: number;
 
+  /**
+   * Agreement: score = min(1, max of the five signals + agreeWeight × the second largest). Two signals that
+   * agree are stronger evidence than one alone; 0 is the plain maximum.
+   */
+  agreeWeight: number;
+
   /** Post-processing: after a score ≥ restLevel, the next restPoints points report 0 (one alarm per event). */
   restPoints: number;
   restLevel: number;
@@ -79,6 +85,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleParams = {
   likelihoodWindow: 10,
   likelihoodAlpha: 0.002,
   stdFloor: 1e-4,
+  agreeWeight: 0,
   restPoints: 30,
   restLevel: 0.6,
 };

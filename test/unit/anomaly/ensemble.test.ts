@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { DayProfile } from '../../../src/anomaly/ensemble/day-profile.ts';
 import { EnsembleDetector } from '../../../src/anomaly/ensemble/detector.ts';
 import { ENSEMBLE_DEFAULTS } from '../../../src/anomaly/ensemble/params.ts';
-import { rarityScore, scoreEnsembleFeatures } from '../../../src/anomaly/ensemble/reference.ts';
+import {
+  combineSignals,
+  rarityScore,
+  scoreEnsembleFeatures,
+} from '../../../src/anomaly/ensemble/reference.ts';
 import { RestPeriod } from '../../../src/anomaly/ensemble/rest.ts';
 import { RawLikelihood, ShapeMemory } from '../../../src/anomaly/ensemble/shape-memory.ts';
 import { NEVER, ValueContext } from '../../../src/anomaly/ensemble/value-context.ts';
@@ -119,6 +123,14 @@ describe('likelihood inputs and rest period', () => {
     expect(rarityScore(0, 999, 0, p)).toBe(0);
   });
 
+  it('agreement: the largest signal plus the weight times the second largest, capped at 1', () => {
+    expect(combineSignals([0.2, 0.7, 0, 0.5, 0.1], 0)).toBe(0.7);
+    expect(combineSignals([0.2, 0.7, 0, 0.5, 0.1], 0.2)).toBeCloseTo(0.8, 12); // 0.7 + 0.2·0.5
+    expect(combineSignals([0.7, 0.7, 0, 0, 0], 0.2)).toBeCloseTo(0.84, 12); // a tie counts twice
+    expect(combineSignals([0.95, 0.9, 0, 0, 0], 0.3)).toBe(1);
+    expect(combineSignals([0, 0, 0, 0, 0.6], 0.3)).toBeCloseTo(0.6, 12); // one signal alone: unchanged
+  });
+
   it('after a score ≥ level, the next `points` points report 0; a long event keeps itself quiet', () => {
     const rest = new RestPeriod(2, 0.6);
     const scores = Float64Array.from([0.1, 0.7, 0.9, 0.2, 0.3, 0.65, 0.1, 0.1, 0.1, 0.8]);
@@ -136,8 +148,11 @@ describe('ensemble detector (ONNX) on real NAB series', () => {
     ].includes(p),
   );
 
-  it('the ONNX graph agrees with the TypeScript mirror to 1e-4 on every point', async () => {
-    const detector = await EnsembleDetector.create();
+  it.each([
+    ['the defaults', {}],
+    ['a strong agreement weight', { agreeWeight: 0.3 }],
+  ])('the ONNX graph agrees with the TypeScript mirror to 1e-4 on every point (%s)', async (_, params) => {
+    const detector = await EnsembleDetector.create(params);
     try {
       for (const file of files) {
         const features = detector.features(file.values, file.timestamps);
