@@ -66,7 +66,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleParams = {
   spatialScale: 0.02,
   gridLevels: 8,
   gridMaxLevels: 16,
-  rarityRecency: 100,
+  rarityRecency: 300,
   rarityScale: 3.5,
   rarityWeight: 0.55,
   contextOrder: 6,
@@ -85,7 +85,7 @@ export const ENSEMBLE_DEFAULTS: EnsembleParams = {
   likelihoodWindow: 10,
   likelihoodAlpha: 0.002,
   stdFloor: 1e-4,
-  agreeWeight: 0,
+  agreeWeight: 0.2,
   restPoints: 30,
   restLevel: 0.6,
 };
