@@ -126,6 +126,31 @@ function anomalySignature(s: ScenarioRecord): ((a: AlertRow, day: string) => boo
 }
 
 /**
+ * Precision and recall of the delivered anomaly alerts against the injected incidents: an alert is
+ * explained when some incident's anomaly signature covers it; an incident is detected when it explains one.
+ */
+export function scoreAnomalies(
+  scenarios: ScenarioRecord[],
+  received: { day: string; alert: AlertRow }[],
+): ScenarioCheck['anomaly'] {
+  const anomalyAlerts = received.filter((r) => r.alert.kind === 'anomaly');
+  const signatures = scenarios.map(anomalySignature).filter((f): f is NonNullable<typeof f> => f !== null);
+  const matchedAlerts = anomalyAlerts.filter((r) => signatures.some((sig) => sig(r.alert, r.day)));
+  const detected = signatures.filter((sig) => anomalyAlerts.some((r) => sig(r.alert, r.day))).length;
+  return {
+    alerts: anomalyAlerts.length,
+    matched: matchedAlerts.length,
+    precision: anomalyAlerts.length ? matchedAlerts.length / anomalyAlerts.length : null,
+    incidents: signatures.length,
+    detected,
+    recall: signatures.length ? detected / signatures.length : null,
+    unmatched: anomalyAlerts
+      .filter((r) => !matchedAlerts.includes(r))
+      .map((r) => `${r.day} ${r.alert.condition_key}`),
+  };
+}
+
+/**
  * Replays a simulated run day by day: scores the operational series, then evaluates the alert rules
  * as of 23:00 each day (a fake clock), with one webhook subscriber (a real loopback HTTP receiver)
  * taking every alert. Reports which scenarios' expected alerts reached it, and the precision and
@@ -183,26 +208,7 @@ export async function checkScenarios(
         firstAlert: hit ? { day: hit.day, title: hit.alert.title } : null,
       };
     });
-    const anomalyAlerts = received.filter((r) => r.alert.kind === 'anomaly');
-    const signatures = scenarios.map(anomalySignature).filter((f): f is NonNullable<typeof f> => f !== null);
-    const matchedAlerts = anomalyAlerts.filter((r) => signatures.some((sig) => sig(r.alert, r.day)));
-    const detected = signatures.filter((sig) => anomalyAlerts.some((r) => sig(r.alert, r.day))).length;
-    return {
-      days,
-      received: received.length,
-      expectations,
-      anomaly: {
-        alerts: anomalyAlerts.length,
-        matched: matchedAlerts.length,
-        precision: anomalyAlerts.length ? matchedAlerts.length / anomalyAlerts.length : null,
-        incidents: signatures.length,
-        detected,
-        recall: signatures.length ? detected / signatures.length : null,
-        unmatched: anomalyAlerts
-          .filter((r) => !matchedAlerts.includes(r))
-          .map((r) => `${r.day} ${r.alert.condition_key}`),
-      },
-    };
+    return { days, received: received.length, expectations, anomaly: scoreAnomalies(scenarios, received) };
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
