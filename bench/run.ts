@@ -96,8 +96,14 @@ const BENCHMARKS: Record<string, Benchmark> = {
     defaultEvents: 0,
   },
   nab: {
-    summary: 'NAB: our ONNX anomaly detector on all three profiles vs the published scores',
+    summary:
+      'NAB: our ONNX ensemble detector, three profiles, whole corpus and both halves vs the published scores',
     run: async () => (await import('./nab.ts')).benchNab(),
+    defaultEvents: 0,
+  },
+  'nab-select': {
+    summary: 'NAB tuning protocol: settings chosen on the selection half (docs/anomalies.md)',
+    run: async () => (await import('./nab-select.ts')).benchNabSelect(),
     defaultEvents: 0,
   },
 };

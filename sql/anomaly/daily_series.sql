@@ -4,25 +4,40 @@
 -- mart_periods). Events dated after the clock are not scored: a day the clock has not reached has no actuals
 -- yet, and an event sent dated ahead must not make one (days without activity are 0; cancellation_rate is NULL
 -- on days without placed lines).
--- Skus get their own sales series where volume allows: at least 5 units a day on average.
+-- `events` / `exposure`: the series is a count (scored by the count model, src/anomaly/count-model.ts):
+-- events out of an exposure (sale lines, returns or shrink adjustments a day, exposure 1; cancelled lines out of
+-- lines placed). NULL: a level or an
+-- amount (scored by the ONNX detector). Counts: sales per sku (every sku that sold in the last $sku_days
+-- days, slow movers included), shrink per node, returns per node and category, cancelled lines per channel.
+-- Guards on the length (parameters $max_days, $sku_days): the range ends at the last event day that is not
+-- in the future of its own arrival (an event dated 2124 does not stretch it), starts at most $max_days
+-- before; sku series cover the last $sku_days days.
 WITH
+plausible AS (
+  -- an event whose clock is ahead of its arrival by more than a day has a wrong date: it does not set the range
+  SELECT occurred_at FROM events WHERE occurred_at <= received_at + INTERVAL 1 DAY
+),
+ends AS (
+  SELECT least(max(occurred_at)::DATE,
+               (SELECT CAST(clock_at - INTERVAL 1 MICROSECOND AS DATE) FROM business_clock)) AS last_day,
+         min(occurred_at)::DATE AS earliest
+  FROM plausible
+),
 bounds AS (
-  SELECT min(occurred_at)::DATE AS first_day,
-         least(max(occurred_at)::DATE,
-               (SELECT CAST(clock_at - INTERVAL 1 MICROSECOND AS DATE) FROM business_clock)) AS last_day
-  FROM events
+  SELECT greatest(earliest, last_day - $max_days::INTEGER + 1) AS first_day, last_day,
+         greatest(earliest, last_day - $sku_days::INTEGER + 1) AS sku_first_day
+  FROM ends
 ),
 days AS (
   SELECT unnest(generate_series(first_day, last_day, INTERVAL 1 DAY))::DATE AS day FROM bounds
 ),
 items AS (SELECT sku, category FROM stg_items),
 sales AS (
-  SELECT day, node_id, channel_id, category, sku, qty FROM ledger_sales WHERE day <= (SELECT last_day FROM bounds)
+  SELECT s.day, s.node_id, s.channel_id, s.category, s.sku, s.qty
+  FROM ledger_sales s, bounds b WHERE s.day BETWEEN b.first_day AND b.last_day
 ),
-busy_skus AS (
-  SELECT sku FROM sales, bounds
-  GROUP BY sku, first_day, last_day
-  HAVING sum(qty) >= 5 * (date_diff('day', first_day, last_day) + 1)
+active_skus AS (
+  SELECT DISTINCT sku FROM sales, bounds WHERE day >= sku_first_day AND sku IS NOT NULL
 ),
 returns AS (
   SELECT occurred_at::DATE AS day, (payload->>'node_id') AS node_id, i.category,
@@ -62,44 +77,61 @@ claims AS (
   FROM events
   WHERE type IN ('allocated', 'shipped', 'allocation_released')
 ),
+opening_backlog AS (
+  SELECT 'backlog_units' AS metric, 'node' AS scope_kind, node_id AS scope_id, sum(qty) AS opening
+  FROM claims, bounds WHERE day < first_day GROUP BY ALL
+),
 raw AS (
-  SELECT 'sales_units' AS metric, 'node' AS scope_kind, node_id AS scope_id, day, sum(qty)::DOUBLE AS value
+  -- value: units or amount; n: how many events made it (count series are modelled on events: units come in lumps)
+  SELECT 'sales_units' AS metric, 'node' AS scope_kind, node_id AS scope_id, day, sum(qty)::DOUBLE AS value,
+         count(*) AS n
     FROM sales WHERE node_id IS NOT NULL GROUP BY ALL
-  UNION ALL SELECT 'sales_units', 'channel', channel_id, day, sum(qty) FROM sales WHERE channel_id IS NOT NULL GROUP BY ALL
-  UNION ALL SELECT 'sales_units', 'category', category, day, sum(qty) FROM sales WHERE category IS NOT NULL GROUP BY ALL
-  UNION ALL SELECT 'sales_units', 'all', 'all', day, sum(qty) FROM sales GROUP BY ALL
-  UNION ALL SELECT 'sales_units', 'sku', sku, day, sum(qty) FROM sales WHERE sku IN (SELECT sku FROM busy_skus) GROUP BY ALL
-  UNION ALL SELECT 'returns_units', 'node', node_id, day, sum(qty) FROM returns GROUP BY ALL
-  UNION ALL SELECT 'returns_units', 'category', category, day, sum(qty) FROM returns WHERE category IS NOT NULL GROUP BY ALL
-  UNION ALL SELECT 'returns_units', 'all', 'all', day, sum(qty) FROM returns GROUP BY ALL
-  UNION ALL SELECT 'shrink_units', 'node', node_id, day, sum(qty) FROM shrink GROUP BY ALL
-  UNION ALL SELECT 'refunds_amount', 'channel', channel_id, day, sum(amount) FROM refunds GROUP BY ALL
-  UNION ALL SELECT 'refunds_amount', 'all', 'all', day, sum(amount) FROM refunds GROUP BY ALL
-  UNION ALL SELECT 'backlog_units', 'node', node_id, day, sum(qty) FROM claims GROUP BY ALL
+  UNION ALL SELECT 'sales_units', 'channel', channel_id, day, sum(qty), count(*) FROM sales WHERE channel_id IS NOT NULL GROUP BY ALL
+  UNION ALL SELECT 'sales_units', 'category', category, day, sum(qty), count(*) FROM sales WHERE category IS NOT NULL GROUP BY ALL
+  UNION ALL SELECT 'sales_units', 'all', 'all', day, sum(qty), count(*) FROM sales GROUP BY ALL
+  UNION ALL SELECT 'sales_units', 'sku', sku, day, sum(qty), count(*) FROM sales WHERE sku IN (SELECT sku FROM active_skus) GROUP BY ALL
+  UNION ALL SELECT 'returns_units', 'node', node_id, day, sum(qty), count(*) FROM returns GROUP BY ALL
+  UNION ALL SELECT 'returns_units', 'category', category, day, sum(qty), count(*) FROM returns WHERE category IS NOT NULL GROUP BY ALL
+  UNION ALL SELECT 'returns_units', 'all', 'all', day, sum(qty), count(*) FROM returns GROUP BY ALL
+  UNION ALL SELECT 'shrink_units', 'node', node_id, day, sum(qty), count(*) FROM shrink GROUP BY ALL
+  UNION ALL SELECT 'refunds_amount', 'channel', channel_id, day, sum(amount), count(*) FROM refunds GROUP BY ALL
+  UNION ALL SELECT 'refunds_amount', 'all', 'all', day, sum(amount), count(*) FROM refunds GROUP BY ALL
+  UNION ALL SELECT 'backlog_units', 'node', node_id, day, sum(qty), count(*) FROM claims GROUP BY ALL
 ),
 series AS (SELECT DISTINCT metric, scope_kind, scope_id FROM raw),
 grid AS (
-  SELECT s.metric, s.scope_kind, s.scope_id, d.day, coalesce(r.value, 0) AS value
-  FROM series s CROSS JOIN days d
-  LEFT JOIN raw r USING (metric, scope_kind, scope_id, day)
+  SELECT s.metric, s.scope_kind, s.scope_id, d.day, coalesce(r.value, 0) AS value, coalesce(r.n, 0) AS n
+  FROM series s CROSS JOIN days d CROSS JOIN bounds b
+  LEFT JOIN raw r ON r.metric = s.metric AND r.scope_kind = s.scope_kind AND r.scope_id IS NOT DISTINCT FROM s.scope_id AND r.day = d.day
+  WHERE s.scope_kind <> 'sku' OR d.day >= b.sku_first_day
+),
+count_series(metric, scope_kind) AS (
+  VALUES ('sales_units', 'sku'), ('shrink_units', 'node'), ('returns_units', 'node'), ('returns_units', 'category')
 ),
 levels AS (
-  -- backlog is a stock, not a flow: the running sum of the reservation flow
-  SELECT metric, scope_kind, scope_id, day,
-         CASE WHEN metric = 'backlog_units'
-              THEN sum(value) OVER (PARTITION BY metric, scope_kind, scope_id ORDER BY day)
-              ELSE value END AS value
-  FROM grid
+  -- backlog is a stock, not a flow: the running sum of the reservation flow (from before the range, too)
+  SELECT g.metric, g.scope_kind, g.scope_id, g.day,
+         CASE WHEN g.metric = 'backlog_units'
+              THEN sum(g.value) OVER (PARTITION BY g.metric, g.scope_kind, g.scope_id ORDER BY g.day)
+                   + coalesce(o.opening, 0)
+              ELSE g.value END AS value,
+         -- shrink comes in lumps (a damaged case) and too rarely to learn their size: count the adjustments
+         CASE WHEN (g.metric, g.scope_kind) IN (SELECT * FROM count_series)
+              THEN CASE WHEN g.metric = 'shrink_units' THEN g.n ELSE g.value END::DOUBLE END AS events,
+         CASE WHEN (g.metric, g.scope_kind) IN (SELECT * FROM count_series) THEN 1.0 END AS exposure
+  FROM grid g
+  LEFT JOIN opening_backlog o ON o.metric = g.metric AND o.scope_kind = g.scope_kind AND o.scope_id = g.scope_id
 ),
 rates AS (
-  SELECT 'cancellation_rate' AS metric, 'channel' AS scope_kind, p.channel_id AS scope_id, d.day,
-         coalesce(c.lines, 0)::DOUBLE / nullif(p.lines, 0) AS value
+  SELECT 'cancellation_rate' AS metric, 'channel' AS scope_kind, ch.channel_id AS scope_id, d.day,
+         coalesce(c.lines, 0)::DOUBLE / nullif(p.lines, 0) AS value,
+         coalesce(c.lines, 0)::DOUBLE AS events, coalesce(p.lines, 0)::DOUBLE AS exposure
   FROM (SELECT DISTINCT channel_id FROM placed) ch
   CROSS JOIN days d
   LEFT JOIN placed p ON p.channel_id = ch.channel_id AND p.day = d.day
   LEFT JOIN cancelled c ON c.channel_id = ch.channel_id AND c.day = d.day
 )
-SELECT metric, scope_kind, scope_id, day, value FROM levels
+SELECT metric, scope_kind, scope_id, day, value, events, exposure FROM levels
 UNION ALL
-SELECT metric, scope_kind, scope_id, day, value FROM rates WHERE scope_id IS NOT NULL
+SELECT metric, scope_kind, scope_id, day, value, events, exposure FROM rates WHERE scope_id IS NOT NULL
 ORDER BY metric, scope_kind, scope_id, day

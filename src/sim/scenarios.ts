@@ -13,7 +13,7 @@
  */
 import { DC } from './catalog.ts';
 import { at } from './emitter.ts';
-import { CATEGORIES, type ScenarioName } from './params.ts';
+import { BEHAVIOUR, CATEGORIES, type ScenarioName } from './params.ts';
 import type { Procurement } from './procurement.ts';
 import type { Rng } from './rng.ts';
 import type { World } from './world.ts';
@@ -177,6 +177,14 @@ class SupplierDelay implements Scenario {
   }
 }
 
+/**
+ * The returns wave's online boost covers lines shipped from this many days before the window until this many
+ * days before its end: online returns come back `BEHAVIOUR.returnDelayDays` after delivery, so the run-up's
+ * shipments are what come back during the window. One definition for the generator and the manifest.
+ */
+export const RETURNS_WAVE_SHIPPED_FROM_DAYS_BEFORE_START = 20;
+export const RETURNS_WAVE_SHIPPED_UNTIL_DAYS_BEFORE_END = 3;
+
 class ReturnsWave implements Scenario {
   readonly name = 'returns-wave';
   private start = 0;
@@ -191,9 +199,18 @@ class ReturnsWave implements Scenario {
     this.category = present.has(electronics) ? electronics : Math.min(...present);
   }
 
+  /** First day whose online shipments get the boost (clamped to the run's first day). */
+  private get shippedFrom(): number {
+    return Math.max(0, this.start - RETURNS_WAVE_SHIPPED_FROM_DAYS_BEFORE_START);
+  }
+
+  /** First day after the boosted shipments. */
+  private get shippedUntil(): number {
+    return Math.max(0, this.end - RETURNS_WAVE_SHIPPED_UNTIL_DAYS_BEFORE_END);
+  }
+
   beforeDay(world: World, day: number): void {
-    // online returns arrive 3–24 days after delivery: boost the lines shipped in the run-up
-    if (day >= this.start - 20 && day < this.end - 3)
+    if (day >= this.shippedFrom && day < this.shippedUntil)
       world.effects.returnBoost[this.category] = this.multiplier;
     if (day >= this.start && day < this.end) world.effects.storeReturnBoost[this.category] = this.multiplier;
   }
@@ -203,8 +220,11 @@ class ReturnsWave implements Scenario {
       ...baseRecord(world, this.name, this.start, this.end),
       category: CATEGORIES[this.category],
       multiplier: this.multiplier,
-      shippedFrom: world.calendar.date(Math.max(0, this.start - 14)),
-      shippedUntil: world.calendar.date(Math.max(0, this.end - 3)),
+      /** Online lines shipped on days in [shippedFrom, shippedUntil) had the boosted return rate. */
+      shippedFrom: world.calendar.date(this.shippedFrom),
+      shippedUntil: world.calendar.date(this.shippedUntil),
+      /** Days from delivery to an online return's arrival (min, max): when the boosted returns can arrive. */
+      returnDelayDays: [...BEHAVIOUR.returnDelayDays],
     };
   }
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AnomalyDetector } from '../detector/detector.ts';
-import type { DetectorParams } from '../detector/params.ts';
+import { EnsembleDetector } from '../ensemble/detector.ts';
+import type { EnsembleParams } from '../ensemble/params.ts';
 import {
   DEFAULT_NAB_DIR,
   formatNabTime,
@@ -11,6 +11,7 @@ import {
   resultsPath,
 } from './corpus.ts';
 import { type ProfileResult, scoreCorpus } from './score.ts';
+import { type NabHalf, nabHalf } from './split.ts';
 
 export const DETECTOR_NAME = 'retailos';
 
@@ -18,7 +19,7 @@ export interface NabRunOptions {
   nabDir?: string;
   /** Where results/<detector>/… files are written (NAB's layout). */
   resultsDir: string;
-  params?: Partial<DetectorParams>;
+  params?: Partial<EnsembleParams>;
   onProgress?: (done: number, total: number, file: string) => void;
 }
 
@@ -46,23 +47,30 @@ export function writeResultsFile(target: string, file: NabFile, scores: ArrayLik
   fs.renameSync(tmp, target);
 }
 
+export interface NabRun {
+  /** The whole corpus, as NAB scores it. */
+  results: ProfileResult[];
+  /** The same scoring on each half of the protocol's split (each half sweeps its own threshold). */
+  halves: Record<NabHalf, ProfileResult[]>;
+  seconds: number;
+  rows: number;
+}
+
 /**
  * NAB's detect + optimize + score + normalize for our detector: every series is streamed through
  * a fresh state (it learns only from its own past points), scored by the ONNX graph, written in
- * NAB's results format, then scored on the three profiles.
+ * NAB's results format, then scored on the three profiles — the whole corpus and each half.
  */
-export async function runNab(
-  options: NabRunOptions,
-): Promise<{ results: ProfileResult[]; seconds: number; rows: number }> {
+export async function runNab(options: NabRunOptions): Promise<NabRun> {
   const nabDir = options.nabDir ?? DEFAULT_NAB_DIR;
   const files = loadCorpus(nabDir);
-  const detector = await AnomalyDetector.create(options.params);
+  const detector = await EnsembleDetector.create(options.params);
   const started = performance.now();
   const scores = new Map<string, Float32Array>();
   let rows = 0;
   try {
     for (const [index, file] of files.entries()) {
-      const s = await detector.scoreSeries(file.values);
+      const s = await detector.scoreSeries(file.values, file.timestamps);
       scores.set(file.relativePath, s);
       rows += s.length;
       writeResultsFile(resultsPath(options.resultsDir, DETECTOR_NAME, file.relativePath), file, s);
@@ -72,6 +80,13 @@ export async function runNab(
     await detector.release();
   }
   const seconds = (performance.now() - started) / 1000;
-  const { results } = scoreCorpus(files, scores, loadProfiles(nabDir));
-  return { results, seconds, rows };
+  const profiles = loadProfiles(nabDir);
+  const { results } = scoreCorpus(files, scores, profiles);
+  const half = (h: NabHalf) =>
+    scoreCorpus(
+      files.filter((f) => nabHalf(f.relativePath) === h),
+      scores,
+      profiles,
+    ).results;
+  return { results, halves: { selection: half('selection'), 'held-out': half('held-out') }, seconds, rows };
 }

@@ -4,8 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../../src/contracts/index.ts';
-import type { ScenarioRecord } from '../../../src/sim/scenarios.ts';
-import { addDays, dateOf, distinctEvents, ofType, readLines, run } from './support.ts';
+import { BEHAVIOUR } from '../../../src/sim/params.ts';
+import {
+  RETURNS_WAVE_SHIPPED_FROM_DAYS_BEFORE_START,
+  type ScenarioRecord,
+} from '../../../src/sim/scenarios.ts';
+import { addDays, dateOf, daysBetween, distinctEvents, ofType, readLines, run } from './support.ts';
 
 async function scenarioRun(name: ScenarioRecord['name']) {
   const result = await run({ seed: 5, scenarios: [name] });
@@ -111,6 +115,50 @@ describe('scenario returns-wave', () => {
     expect(others(events) / others(baseline)).toBeGreaterThan(0.8);
     expect(others(events) / others(baseline)).toBeLessThan(1.25);
     expect(record.multiplier).toBe(4);
+  });
+});
+
+describe('scenario returns-wave: the manifest records what the generator did', () => {
+  it('boosts online returns of lines shipped from shippedFrom, not before; returns arrive after the shortest delay', async () => {
+    const { events, record } = await scenarioRun('returns-wave');
+    expect(record.shippedFrom).toBe(addDays(record.startDate, -RETURNS_WAVE_SHIPPED_FROM_DAYS_BEFORE_START));
+    expect(record.returnDelayDays).toEqual([...BEHAVIOUR.returnDelayDays]);
+    const code = { apparel: 'APP', electronics: 'ELE', home: 'HOM', health: 'HEA' }[
+      record.category as string
+    ]!;
+    // the category's online lines: first ship day and units shipped; units returned per line
+    const shipped = new Map<string, { day: string; units: number }>();
+    for (const event of ofType(events, 'shipped')) {
+      if (event.sku.slice(4, 7) !== code) continue;
+      const key = `${event.order_id}/${event.line_id}`;
+      const line = shipped.get(key);
+      if (line) line.units += event.qty;
+      else shipped.set(key, { day: dateOf(event), units: event.qty });
+    }
+    const returned = new Map<string, number>();
+    const [minDelay] = BEHAVIOUR.returnDelayDays;
+    for (const event of ofType(events, 'return_received')) {
+      if (event.order_id === undefined || event.sku.slice(4, 7) !== code) continue;
+      const key = `${event.order_id}/${event.line_id}`;
+      returned.set(key, (returned.get(key) ?? 0) + event.qty);
+      // never sooner than the shortest delay after shipping (delivery is never before shipping)
+      expect(daysBetween(shipped.get(key)!.day, dateOf(event))).toBeGreaterThanOrEqual(minDelay);
+    }
+    const rate = (from: string, to: string) => {
+      let units = 0;
+      let back = 0;
+      for (const [key, line] of shipped) {
+        if (line.day < from || line.day >= to) continue;
+        units += line.units;
+        back += returned.get(key) ?? 0;
+      }
+      return back / units;
+    };
+    const shippedFrom = record.shippedFrom as string;
+    const before = rate(addDays(shippedFrom, -6), shippedFrom);
+    const after = rate(shippedFrom, addDays(shippedFrom, 6));
+    // the multiplier is 4: the first boosted week returns far more than the week before it
+    expect(after / before).toBeGreaterThan(2);
   });
 });
 
