@@ -16,7 +16,8 @@ export type RelationGroup =
   | 'allocation'
   | 'replenishment'
   | 'workflow'
-  | 'alerts';
+  | 'alerts'
+  | 'channels';
 
 export interface AllowedRelation {
   name: string;
@@ -35,7 +36,7 @@ const relations = (group: RelationGroup, names: string): AllowedRelation[] =>
 export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   // The required read models of the event contract (../shared/docs/EVENTS.md).
   ...relations('contract', 'events inventory_positions channel_availability exceptions rejected_events'),
-  { name: 'channel_publications', group: 'contract', optional: 'once channel connectors exist' },
+  { name: 'channel_publications', group: 'contract' },
   // The append-only log behind `events` (the same rows; the dashboards read it), and one row per ingest
   // batch (its counts; the file names it shows are those of events.source_file).
   ...relations('event store', 'event_log ingest_batches'),
@@ -67,6 +68,8 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   ),
   ...relations('workflow', 'workflow_approvals exception_status'),
   ...relations('alerts', 'alerts anomalies'),
+  // What a channel showed other than what we published (src/channels/drift.ts).
+  ...relations('channels', 'channel_drift'),
 ];
 
 /**
@@ -87,6 +90,12 @@ export const EXCLUDED_RELATIONS: Readonly<Record<string, string>> = {
   ledger_stock_state: 'incremental-refresh bookkeeping (ledger_stock holds the same postings)',
   ledger_memo_state: 'incremental-refresh bookkeeping (inventory_positions holds the same figures)',
   allocation_pipeline_mark: 'operations-pipeline bookkeeping',
+  channel_connections:
+    'how each sales channel is reached (shops, endpoints, location mappings); read through GET /api/v1/channels',
+  channel_sync_state: 'outbound-sync bookkeeping (channel_publications holds what was published)',
+  channel_sync_status:
+    'outbound-sync bookkeeping: its errors name channel endpoints (GET /api/v1/channels/status)',
+  channel_items: "outbound-sync bookkeeping: each channel's own ids for our skus",
 };
 
 /**
