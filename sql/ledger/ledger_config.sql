@@ -1,5 +1,5 @@
 -- grain: exactly one row: the ledger settings (table ledger_settings), typed. `clock` is the business "now"
--- of overdue checks, ATP and ageing: the wall clock unless the setting pins it (replays, tests).
+-- of overdue checks, ATP and ageing: the business clock in force (business_clock.sql: pinned, watermark or wall).
 SELECT
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'count_tolerance_units') AS DOUBLE), 0) AS count_tolerance_units,
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'count_tolerance_pct') AS DOUBLE), 0) AS count_tolerance_pct,
@@ -7,5 +7,5 @@ SELECT
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'aged_stock_days') AS INTEGER), 90) AS aged_stock_days,
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'atp_horizon_days') AS INTEGER), 60) AS atp_horizon_days,
   coalesce(TRY_CAST(max(value) FILTER (WHERE key = 'stockout_window_days') AS INTEGER), 28) AS stockout_window_days,
-  coalesce(TRY_CAST(nullif(max(value) FILTER (WHERE key = 'clock'), '') AS TIMESTAMPTZ), now()) AS clock
+  (SELECT clock_at FROM business_clock) AS clock
 FROM ledger_settings

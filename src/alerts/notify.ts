@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock/sources.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import type { Clock } from './clock.ts';
 import { type Mail, type SmtpSettings, sendMail } from './delivery/email.ts';
 import { DEFAULT_RETRY, type RetryPolicy, realSleep, type Sleep, withRetries } from './delivery/retry.ts';
 import { postWebhook } from './delivery/webhook.ts';

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { detectOperationalAnomalies } from '../anomaly/operational.ts';
+import { ManualClock } from '../clock/sources.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import { ManualClock } from './clock.ts';
 import type { AlertConfig } from './config.ts';
 import { runAlerts } from './service.ts';
 import type { AlertRow } from './store.ts';

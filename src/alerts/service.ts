@@ -1,5 +1,6 @@
+import { businessNow } from '../clock/business-clock.ts';
+import type { Clock } from '../clock/sources.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import type { Clock } from './clock.ts';
 import type { AlertConfig } from './config.ts';
 import { evaluateRules } from './evaluate.ts';
 import { type DispatchSummary, dispatch, type NotifyDeps } from './notify.ts';
@@ -18,24 +19,26 @@ export interface AlertRunSummary {
 }
 
 /**
- * One alerting pass: evaluate the rules as of `asOf` (default: the clock), fold the conditions into
- * alert episodes (dedup), and notify the matching subscriptions of what opened or escalated.
+ * One alerting pass: evaluate the rules as of `asOf` (default: the business clock, src/clock — never the wall
+ * clock, or a replayed history would alert that every PO is years late), fold the conditions into alert
+ * episodes (dedup, dated `asOf`), and notify the matching subscriptions of what opened or escalated. `clock` is
+ * the delivery clock (sent times, quiet hours, throttles), which runs in real time.
  */
 export async function runAlerts(
   warehouse: Warehouse,
   config: AlertConfig,
   deps: Omit<NotifyDeps, 'warehouse'> & { clock: Clock; asOf?: Date },
 ): Promise<AlertRunSummary> {
-  const asOf = deps.asOf ?? deps.clock.now();
   // Inside the server every use of the write connection, reads included, goes through its writer;
   // deliveries (network, retries) happen outside it so ingest never waits on a slow receiver.
   const write = deps.write ?? ((work) => work());
-  const { conditions, errors, reconciled, subs } = await write(async () => {
+  const { asOf, conditions, errors, reconciled, subs } = await write(async () => {
+    const asOf = deps.asOf ?? (await businessNow(warehouse));
     const evaluation = await evaluateRules(warehouse, config, asOf);
     const folded = await warehouse.transaction(() =>
       reconcileAlerts(warehouse, evaluation.conditions, evaluation.evaluated, asOf),
     );
-    return { ...evaluation, reconciled: folded, subs: await listSubscriptions(warehouse) };
+    return { ...evaluation, asOf, reconciled: folded, subs: await listSubscriptions(warehouse) };
   });
   const notifications = await dispatch(reconciled.events, subs, { ...deps, warehouse });
   return {

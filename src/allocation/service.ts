@@ -11,6 +11,7 @@
  * an allocation in between. The DuckDB file lock keeps other processes out.
  */
 import { randomUUID } from 'node:crypto';
+import { canonicalTime } from '../clock/time.ts';
 import { isReject, stageItem } from '../ingest/stage.ts';
 import { EventLander, type StagedEvent, toColumns } from '../warehouse/landing.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -101,7 +102,7 @@ async function runOnce(warehouse: Warehouse, options: RunOptions): Promise<RunRe
   const positions = options.positions ?? defaultPositions();
   await positions.prepare(warehouse);
   const asOf =
-    options.asOf === undefined ? await defaultAsOf(warehouse) : new Date(options.asOf).toISOString();
+    options.asOf === undefined ? await defaultAsOf(warehouse) : canonicalTime(options.asOf, 'as of');
   const report: RunReport = {
     runId,
     asOf,

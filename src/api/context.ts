@@ -1,4 +1,6 @@
+import type { Request } from 'express';
 import type { HttpIngestQueue } from '../ingest/http-ingest.ts';
+import { type OperationsContext, operationsContext } from '../operations/context.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { KeyRing } from './key-ring.ts';
 import type { Logger } from './logger.ts';
@@ -34,4 +36,17 @@ export interface ApiContext {
   operations: { notify(): void; flush(): Promise<void> } | null;
   /** Set when shutdown begins: new requests get 503. */
   draining: boolean;
+}
+
+/**
+ * A request's operations context (src/operations/context.ts), built once per request by the handler that
+ * needs one: the API key's name as actor and its role, and the business clock read once — or the request's
+ * explicit time (`at`), never after the clock.
+ */
+export function requestContext(ctx: ApiContext, req: Request, at?: string): Promise<OperationsContext> {
+  const caller = req.caller;
+  if (caller === undefined) throw new Error('requestContext: no authenticated caller on this request');
+  return ctx.readers.use((reader) =>
+    operationsContext(reader, { actor: caller.name, role: caller.role }, { at, what: 'at' }),
+  );
 }

@@ -1,3 +1,4 @@
+import { type ClockJson, clockJson, readBusinessClock } from '../clock/business-clock.ts';
 import type { StagePoolHealth } from '../ingest/stage-pool.ts';
 import type { ApiContext } from './context.ts';
 import { readModel } from './read-models.ts';
@@ -23,6 +24,8 @@ export interface HealthReport {
   };
   /** Events landed but not applied to the ledger yet, and the age of the oldest; null when unknown. */
   ledger: { last_seq: number; pending_events: number; seconds_behind: number } | null;
+  /** The business clock in force and why (docs/ledger.md, "The business clock"); null when unknown. */
+  clock: ClockJson | null;
 }
 
 /** How long /health waits for a reader before it says reads are slow. */
@@ -73,8 +76,14 @@ export class HealthCheck {
         };
       }
     }
+    // What every date the server writes is based on (src/clock): which clock is in force, and why.
+    const reading =
+      status === 'unavailable'
+        ? undefined
+        : await withTimeout(this.ctx.readers.use(readBusinessClock), READ_TIMEOUT_MS).catch(() => undefined);
+    const clock = reading === undefined ? null : clockJson(reading);
     if (status === 'ok' && problems.length > 0) status = 'degraded';
-    return { status, problems, ingest, ledger };
+    return { status, problems, ingest, ledger, clock };
   }
 
   private ingest(problems: string[]): HealthReport['ingest'] {

@@ -2,6 +2,7 @@ import { dispatch } from '../alerts/notify.ts';
 import { reconcileAlerts } from '../alerts/store.ts';
 import { listSubscriptions } from '../alerts/subscriptions.ts';
 import type { JobsContext } from './registry.ts';
+import { runContext } from './run-context.ts';
 import type { Job, JobRun } from './scheduler.ts';
 
 /**
@@ -11,7 +12,8 @@ import type { Job, JobRun } from './scheduler.ts';
  */
 export async function alertJobFailure(ctx: JobsContext, job: Job, run: JobRun): Promise<void> {
   const write = ctx.exclusive ?? (<T>(work: () => Promise<T>) => work());
-  const now = ctx.clock.now();
+  // Dated by the business clock like every alert (the delivery itself runs on ctx.clock, in real time).
+  const now = (await runContext(ctx)).now;
   const condition = {
     rule_id: 'job-failure',
     kind: 'job_failure' as const,

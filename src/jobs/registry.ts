@@ -1,15 +1,16 @@
-import type { Clock } from '../alerts/clock.ts';
 import { type AlertConfig, loadAlertConfig } from '../alerts/config.ts';
 import type { SmtpSettings } from '../alerts/delivery/email.ts';
 import { flushDigests } from '../alerts/notify.ts';
 import { runAlerts } from '../alerts/service.ts';
 import { listSubscriptions } from '../alerts/subscriptions.ts';
 import { detectOperationalAnomalies } from '../anomaly/operational.ts';
+import type { Clock } from '../clock/sources.ts';
 import { refreshLedger } from '../ledger/refresh.ts';
 import { FORECAST_JOBS } from '../ml/jobs.ts';
 import { planReplenishment } from '../replenishment/service.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { alertJobFailure } from './failure-alert.ts';
+import { runContext } from './run-context.ts';
 import type { Job, JobRun, SchedulerDeps } from './scheduler.ts';
 
 /** What the standard jobs need from the process that runs them (the API server). */
@@ -17,6 +18,10 @@ export interface JobsContext {
   warehouse: Warehouse;
   /** The server's serialized writer; absent when this process is the only writer. */
   exclusive?: <T>(work: () => Promise<T>) => Promise<T>;
+  /**
+   * The real-time clock of deliveries (sent times, quiet hours, throttles, retries). Business time is not this:
+   * each run reads the business clock once, into its operations context (`runContext`).
+   */
   clock: Clock;
   alertConfig?: AlertConfig;
   smtp?: SmtpSettings;
@@ -58,7 +63,10 @@ export function standardJobs(ctx: JobsContext): Job[] {
       timeout: 30 * MINUTE,
       preventOverlap: true,
       description: 'propose purchase orders and transfers (retailos replenishment plan)',
-      run: () => write(() => planReplenishment(ctx.warehouse)),
+      run: async () => {
+        const ops = await runContext(ctx);
+        return write(() => planReplenishment(ctx.warehouse, { asOf: ops.now }));
+      },
     },
     {
       id: 'anomaly-detect',
@@ -66,7 +74,7 @@ export function standardJobs(ctx: JobsContext): Job[] {
       timeout: 15 * MINUTE,
       preventOverlap: true,
       description: 'score the daily operational series (anomalies table)',
-      run: () => detectOperationalAnomalies(ctx.warehouse, { write, now: ctx.clock.now() }),
+      run: async () => detectOperationalAnomalies(ctx.warehouse, { write, now: (await runContext(ctx)).now }),
     },
     {
       id: 'alerts-evaluate',
@@ -74,7 +82,13 @@ export function standardJobs(ctx: JobsContext): Job[] {
       timeout: 10 * MINUTE,
       preventOverlap: true,
       description: 'evaluate the alert rules and notify subscribers of what opened or escalated',
-      run: () => runAlerts(ctx.warehouse, alertConfig(), { clock: ctx.clock, smtp: ctx.smtp, write }),
+      run: async () =>
+        runAlerts(ctx.warehouse, alertConfig(), {
+          asOf: (await runContext(ctx)).now,
+          clock: ctx.clock,
+          smtp: ctx.smtp,
+          write,
+        }),
     },
     {
       id: 'alerts-digest',
@@ -94,8 +108,9 @@ export function standardJobs(ctx: JobsContext): Job[] {
 }
 
 /**
- * Scheduler hooks: every run to `job_runs` (GET /api/v1/jobs/runs) and to /metrics
- * (`retailos_job_duration_seconds{job, outcome}`); a failed or timed-out job alerts admins.
+ * Scheduler hooks: every run to `job_runs` (GET /api/v1/jobs/runs) with its wall-clock start and end and the
+ * business time it ran at (`business_at`), and to /metrics (`retailos_job_duration_seconds{job, outcome}`); a
+ * failed or timed-out job alerts admins.
  */
 export function persistentHooks(ctx: JobsContext): Pick<SchedulerDeps, 'onRun' | 'onFailure'> {
   const write = ctx.exclusive ?? (<T>(work: () => Promise<T>) => work());
@@ -108,21 +123,25 @@ export function persistentHooks(ctx: JobsContext): Pick<SchedulerDeps, 'onRun' |
           run.duration_ms / 1000,
         );
       }
+      const business = (await runContext(ctx)).now.toISOString();
       if (run.status === 'succeeded') {
         // a successful run ends the job's failure episode (the next failure notifies again)
         await write(() =>
           ctx.warehouse.run(
             `UPDATE alerts SET status = 'resolved', resolved_at = $now::TIMESTAMPTZ
              WHERE rule_id = 'job-failure' AND condition_key = $job_id AND status = 'open'`,
-            { now: run.finished_at, job_id: run.job_id },
+            { now: business, job_id: run.job_id },
           ),
         );
       }
       await write(() =>
         ctx.warehouse.run(
-          `INSERT OR REPLACE INTO job_runs VALUES ($run_id, $job_id, $started::TIMESTAMPTZ, $finished::TIMESTAMPTZ,
-             $status, $duration, $error)`,
+          `INSERT OR REPLACE INTO job_runs (run_id, job_id, started_at, finished_at, status, duration_ms, error,
+             business_at)
+           VALUES ($run_id, $job_id, $started::TIMESTAMPTZ, $finished::TIMESTAMPTZ, $status, $duration, $error,
+             $business::TIMESTAMPTZ)`,
           {
+            business,
             run_id: run.run_id,
             job_id: run.job_id,
             started: run.started_at,

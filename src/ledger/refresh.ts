@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { advanceClockMark } from '../clock/business-clock.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 
@@ -133,6 +134,7 @@ export async function refreshLedger(
        WHERE id = 1`,
       { mode, events: result.events, rounds: result.closureRounds },
     );
+    await advanceClockMark(warehouse);
     return result;
   });
 }

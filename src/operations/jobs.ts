@@ -2,14 +2,15 @@
  * The jobs `retailos serve` runs on a schedule: the standard registry (src/jobs/registry.ts: forecasting,
  * replenishment, anomaly detection, alerts) plus the operations pipeline as a safety net and the workflow's
  * periodic work. The ledger refresh of the registry is replaced by the pipeline (refresh, then allocation),
- * which the server also runs after every ingest batch.
+ * which the server also runs after every ingest batch. Each run reads the business clock once (its operations
+ * context, src/jobs/run-context.ts); deliveries run on the wall clock.
  */
 import { smtpFromEnv } from '../alerts/delivery/email.ts';
-import { type Job, type JobsContext, standardJobs } from '../jobs/index.ts';
+import { wallClock } from '../clock/sources.ts';
+import { type Job, type JobsContext, runContext, standardJobs } from '../jobs/index.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { screenOrders } from '../workflow/approvals.ts';
 import { syncExceptions } from '../workflow/exceptions.ts';
-import { BusinessClock } from './clock.ts';
 import { runPipeline } from './pipeline.ts';
 
 const MINUTE = 60_000;
@@ -24,11 +25,10 @@ export interface ServerJobsOptions {
 }
 
 export function serverJobs(options: ServerJobsOptions): { jobs: Job[]; context: JobsContext } {
-  const clock = new BusinessClock();
   const context: JobsContext = {
     warehouse: options.warehouse,
     exclusive: options.exclusive,
-    clock,
+    clock: wallClock,
     smtp: smtpFromEnv(options.env ?? process.env),
     metrics: options.metrics,
   };
@@ -47,8 +47,12 @@ export function serverJobs(options: ServerJobsOptions): { jobs: Job[]; context: 
       schedule: '*/5 * * * *',
       timeout: 10 * MINUTE,
       preventOverlap: true,
-      description: 'put high-risk orders on a fulfilment hold pending approval (config/approvals.json)',
-      run: () => write(() => screenOrders(options.warehouse, { actor: 'scheduler' })),
+      description:
+        'put open high-risk orders placed by the business clock on a fulfilment hold pending approval (config/approvals.json)',
+      run: async () => {
+        const ops = await runContext(context);
+        return write(() => screenOrders(options.warehouse, { actor: ops.actor }));
+      },
     },
     {
       id: 'workflow-sync-exceptions',
@@ -56,22 +60,18 @@ export function serverJobs(options: ServerJobsOptions): { jobs: Job[]; context: 
       timeout: 10 * MINUTE,
       preventOverlap: true,
       description: 'open, auto-resolve and escalate exceptions past their SLA (retailos exceptions sync)',
-      run: () => write(() => syncExceptions(options.warehouse, { actor: 'scheduler' })),
+      run: async () => {
+        const ops = await runContext(context);
+        return write(() =>
+          syncExceptions(options.warehouse, { now: ops.now.toISOString(), actor: ops.actor }),
+        );
+      },
     },
   ];
   const jobs = [
     ...own,
     ...(options.extra ?? []),
     ...standardJobs(context).filter((job) => job.id !== 'ledger-refresh'),
-  ].map(
-    (job): Job => ({
-      ...job,
-      // Every run sees the business clock as it stands (a pinned replay clock, or the wall clock).
-      run: async (run) => {
-        await write(() => clock.sync(options.warehouse));
-        return job.run(run);
-      },
-    }),
-  );
+  ];
   return { jobs, context };
 }

@@ -12,6 +12,7 @@
  * workflow's own API or CLI show here too.
  */
 
+import { businessNow } from '../clock/business-clock.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import {
@@ -22,7 +23,6 @@ import {
   requestApproval,
 } from '../workflow/approvals.ts';
 import type { ApprovalPolicy } from '../workflow/policy.ts';
-import { businessNow } from './clock.ts';
 import { getRecommendation, type StoredRecommendation, updateStatus } from './store.ts';
 
 export const REQUESTER = 'replenishment';

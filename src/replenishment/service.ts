@@ -2,17 +2,18 @@
  * Replenishment as a service over the warehouse: plan (recommendations), supplier performance, exposure.
  * Entry points (CLI, API) call these; the formulas are in policy/ and plan.ts, the queries in sql/replenishment/.
  */
+
+import { businessNow } from '../clock/business-clock.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { ApprovalPolicy } from '../workflow/policy.ts';
 import { workflowApprovals } from './approvals.ts';
-import { businessNow } from './clock.ts';
 import { buildPlan, type Lane, type PlanPosition } from './plan.ts';
 import { type PolicyConfig, parsePolicyConfig } from './policy/config.ts';
 import type { LeadTimeHistory } from './policy/demand.ts';
 import { ensureReadModels, queryModel, renderQuery, renderWithModels, replenishmentSql } from './sql.ts';
 import { getRecommendation, listRecommendations, saveRun } from './store.ts';
 
-export { businessNow } from './clock.ts';
+export { businessNow } from '../clock/business-clock.ts';
 
 const DAY = 86_400_000;
 

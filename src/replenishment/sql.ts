@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SQL_DIR } from '../warehouse/config.ts';
 import type { Params, Warehouse } from '../warehouse/warehouse.ts';
-import { BUSINESS_NOW_SQL } from './clock.ts';
 
 /** Replenishment's SQL: one SELECT per file in `sql/replenishment/`, named after what it produces. */
 export const REPLENISHMENT_SQL_DIR = path.join(SQL_DIR, 'replenishment');
@@ -34,13 +33,13 @@ export function replenishmentSql(name: string): string {
 }
 
 /**
- * exposure.sql as a parameterless view: as of the business now (clock.ts), over 28 days of demand (the API and CLI run
- * the file itself with their own parameters).
+ * exposure.sql as a parameterless view: as of the business clock (sql/ledger/business_clock.sql), over 28 days
+ * of demand (the API and CLI run the file itself with their own parameters).
  */
 function exposureAsOfLatest(): string {
   return replenishmentSql('exposure')
     .replace(/--[^\n]*/g, '') // the parameters are named in the comments too
-    .replaceAll('$as_of', `(${BUSINESS_NOW_SQL})`)
+    .replaceAll('$as_of', '(SELECT clock_at FROM business_clock)')
     .replaceAll('$days', '28');
 }
 

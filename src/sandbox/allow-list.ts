@@ -46,7 +46,7 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     'ledger',
     `available_to_promise ledger_config ledger_movements ledger_order_lines ledger_prices ledger_purchase_orders
      ledger_sales ledger_transfers ledger_keys ledger_stock ledger_order_events ledger_reservations
-     ledger_po_events ledger_po_movements ledger_watermark`,
+     ledger_po_events ledger_po_movements ledger_watermark business_clock`,
   ),
   ...relations(
     'marts',
@@ -96,6 +96,7 @@ export const EXCLUDED_RELATIONS: Readonly<Record<string, string>> = {
   channel_sync_status:
     'outbound-sync bookkeeping: its errors name channel endpoints (GET /api/v1/channels/status)',
   channel_items: "outbound-sync bookkeeping: each channel's own ids for our skus",
+  business_clock_mark: "a cache of the business clock's watermark: read business_clock",
 };
 
 /**

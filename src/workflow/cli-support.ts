@@ -1,11 +1,14 @@
 /**
- * What the workflow's CLI commands share: who is acting (`--actor`, `--role`), business time (`--at`), and
- * a write session that keeps the ledger current after workflow events land (so later commands see no stale
- * ledger and approved POs / graded returns show in positions at once).
+ * What the workflow's CLI commands share: the operations context (who acts, `--actor` and `--role`, and the
+ * business time: the business clock, or `--at`), and a write session that keeps the ledger current after
+ * workflow events land (so later commands see no stale ledger and approved POs / graded returns show in
+ * positions at once).
  */
 import type { CommandIo, OptionSpec, ParsedArgs } from '../cli/command.ts';
 import { withLedger } from '../cli/commands/positions.ts';
+import type { ClockSource } from '../clock/business-clock.ts';
 import { refreshLedger } from '../ledger/refresh.ts';
+import { type OperationsContext, operationsContext } from '../operations/context.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 
@@ -19,7 +22,7 @@ export const ACTOR_OPTIONS: Record<string, OptionSpec> = {
   at: {
     type: 'string',
     valueName: 'TIME',
-    description: 'business time of the action (default: the business clock)',
+    description: 'business time of the action (default: the business clock; never after it)',
   },
 };
 
@@ -27,6 +30,24 @@ export function actorOf(args: ParsedArgs, io: CommandIo): { actor: string; role:
   const actor = (args.values.actor as string | undefined) ?? io.env.USER ?? 'cli';
   const role = (args.values.role as string | undefined) ?? 'admin';
   return { actor, role };
+}
+
+/**
+ * The command's operations context, built once: `--actor`/`--role`, and the business clock — or the explicit
+ * time of `timeFlag` (`--at`, `--now`), which may not be after the clock unless the command only reads.
+ */
+export function commandContext(
+  args: ParsedArgs,
+  io: CommandIo,
+  source: ClockSource,
+  options: { timeFlag?: string; readOnly?: boolean; defaultAt?: string | undefined } = {},
+): Promise<OperationsContext> {
+  const flag = options.timeFlag ?? 'at';
+  return operationsContext(source, actorOf(args, io), {
+    at: stringFlag(args, flag) ?? options.defaultAt,
+    what: `--${flag}`,
+    allowLater: options.readOnly ?? false,
+  });
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

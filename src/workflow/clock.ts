@@ -1,26 +1,17 @@
+import { readBusinessClock } from '../clock/business-clock.ts';
+import { canonicalTime } from '../clock/time.ts';
 import type { Reader } from './reader.ts';
 
 /**
- * The business "now" of the workflow (SLA ages, escalations, default action times): `override`, else the
- * ledger's `clock` setting (pinned for replays and tests), else the wall clock.
+ * The workflow's business "now" (SLA ages, escalations, default action times) as ISO text: `override` when the
+ * caller gives one (parsed by the one parser), else the business clock (src/clock/business-clock.ts).
  */
 export async function businessNow(reader: Reader, override?: string): Promise<string> {
   if (override !== undefined) return isoTime(override);
-  try {
-    const [row] = await reader.all(
-      "SELECT nullif(trim(value), '') AS clock FROM ledger_settings WHERE key = 'clock'",
-      {},
-    );
-    if (typeof row?.clock === 'string') return isoTime(row.clock);
-  } catch {
-    // a warehouse without the ledger: the wall clock
-  }
-  return new Date().toISOString();
+  return (await readBusinessClock(reader)).at.toISOString();
 }
 
-/** A timestamp as ISO-8601 UTC with milliseconds; throws a clear error for what is not a time. */
+/** A time as ISO-8601 UTC with milliseconds (src/clock/time.ts: strict ISO, no offset = UTC); throws for what is not one. */
 export function isoTime(value: string): string {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new RangeError(`not a timestamp: ${JSON.stringify(value)}`);
-  return new Date(ms).toISOString();
+  return canonicalTime(value);
 }

@@ -287,7 +287,7 @@ function escalations(
 }
 
 export interface SyncOptions {
-  /** Business time of the sync (default: the ledger clock, else now). */
+  /** Business time of the sync (default: the business clock, src/clock). Nothing is dated after it. */
   now?: string;
   policy?: ExceptionPolicy;
   actor?: string;
@@ -298,6 +298,8 @@ export interface SyncReport {
   opened: number;
   autoResolved: number;
   escalated: number;
+  /** Cleared conditions whose last action is after `now` (a clock set back): resolved by a later sync. */
+  deferred: number;
 }
 
 /** Brings the tracked exceptions up to date with the conditions and the clock (see the module comment). */
@@ -308,17 +310,22 @@ export async function syncExceptions(warehouse: Warehouse, options: SyncOptions 
   const actor = options.actor ?? 'workflow';
   const rows = await exceptionRows(warehouseReader(warehouse), { status: 'unresolved' });
   const events: WorkflowEventBody[] = [];
-  const report: SyncReport = { now, opened: 0, autoResolved: 0, escalated: 0 };
+  const report: SyncReport = { now, opened: 0, autoResolved: 0, escalated: 0, deferred: 0 };
   for (const row of rows) {
     if (row.condition_active && !row.tracked) {
       events.push(openedEvent(row, policy, now, actor));
       report.opened++;
     }
     if (row.tracked && !row.condition_active) {
+      // Never dated after the clock, nor before the exception's last action: wait for the clock to pass it.
+      if (row.last_action_at !== null && row.last_action_at.getTime() > nowMs) {
+        report.deferred++;
+        continue;
+      }
       events.push({
         event_id: `wfx-clear-${row.exception_id}-${randomUUID()}`,
         type: 'exception_resolved',
-        occurred_at: laterOf(now, row.last_action_at),
+        occurred_at: now,
         actor,
         exception_id: row.exception_id,
         resolution_code: 'condition_cleared',
@@ -333,10 +340,6 @@ export async function syncExceptions(warehouse: Warehouse, options: SyncOptions 
   }
   await landEvents(warehouse, events);
   return report;
-}
-
-function laterOf(now: string, last: Date | null): string {
-  return last !== null && last.getTime() > Date.parse(now) ? last.toISOString() : now;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/alerts/clock.ts';
 import {
   DELIVERY_HEADER,
   SIGNATURE_HEADER,
@@ -13,6 +12,7 @@ import type { Condition } from '../../src/alerts/evaluate.ts';
 import { dispatch, flushDigests, type NotifyDeps } from '../../src/alerts/notify.ts';
 import { reconcileAlerts } from '../../src/alerts/store.ts';
 import { createSubscription, parseSubscription, type Subscription } from '../../src/alerts/subscriptions.ts';
+import { ManualClock } from '../../src/clock/sources.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { useTempDir } from '../helpers/retailos.ts';
 

@@ -119,7 +119,12 @@ describe('authentication and roles', () => {
     expect(metrics.text).toMatch(/^# TYPE retailos_http_requests_total counter$/m);
     const health = await get('/health');
     expect(health.status).toBe(200);
-    expect(health.json).toMatchObject({ status: 'ok', problems: [], ingest: { status: 'ok' } });
+    expect(health.json).toMatchObject({
+      status: 'ok',
+      problems: [],
+      ingest: { status: 'ok' },
+      clock: { mode: 'watermark' },
+    });
     expectProblem(await get('/api/v1/nothing-here'), 401, 'unauthorized');
     expectProblem(await get('/api/v1/nothing-here', 'admin'), 404, 'not_found');
   });

@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/alerts/clock.ts';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifySignature } from '../../src/alerts/delivery/webhook.ts';
 import { sendTest } from '../../src/alerts/notify.ts';
 import { createSubscription, deleteSubscription, listSubscriptions } from '../../src/alerts/subscriptions.ts';
+import { ManualClock } from '../../src/clock/sources.ts';
 import { applyMigrations, MIGRATIONS_DIR } from '../../src/warehouse/migrations.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 

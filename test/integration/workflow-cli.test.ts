@@ -10,6 +10,7 @@ import { COMMON_OPTIONS, type Command } from '../../src/cli/command.ts';
 import { approvalsCommand } from '../../src/cli/commands/approvals.ts';
 import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
 import { returnsCommand } from '../../src/cli/commands/returns.ts';
+import { settingsCommand } from '../../src/cli/commands/settings.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { UserError } from '../../src/warehouse/errors.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
@@ -17,6 +18,19 @@ import { ingest, REPO_ROOT, STACK_FRAME, toJsonl, useTempDir } from '../helpers/
 
 const tmp = useTempDir();
 const DEMO = path.join(REPO_ROOT, 'data', 'demo');
+
+/** The event log's size and last sequence number: what a listing must leave as it found it. */
+async function logState(db: string): Promise<{ events: number; maxSeq: number }> {
+  const warehouse = await Warehouse.open(db, { readOnly: true });
+  try {
+    const row = await warehouse.one<{ n: bigint; s: bigint }>(
+      'SELECT count(*) AS n, coalesce(max(seq), 0) AS s FROM event_log',
+    );
+    return { events: Number(row!.n), maxSeq: Number(row!.s) };
+  } finally {
+    await warehouse.close();
+  }
+}
 
 class Capture extends Writable {
   text = '';
@@ -72,8 +86,29 @@ describe('workflow CLI', () => {
     await refreshLedger(warehouse);
     await warehouse.close();
     const withDb = (argv: string[]) => [...argv, '--db', db];
+    // the retailer's own time: actions below are dated up to 2025-03-02 04:00, never after the clock
+    expect((await run(settingsCommand, withDb(['clock', '2025-03-03']))).status).toBe(0);
 
-    // exceptions: list syncs (with a fake clock) and orders by priority
+    // exceptions: a listing only reads (the conditions show untracked, the log is untouched) …
+    const before = await logState(db);
+    const untracked = await run(
+      exceptionsCommand,
+      withDb(['list', '--format', 'json', '--now', '2025-03-02T00:00:00Z']),
+    );
+    expect(untracked.status, untracked.stderr).toBe(0);
+    const conditions = JSON.parse(untracked.stdout) as { tracked: boolean }[];
+    expect(conditions.length).toBeGreaterThan(0);
+    expect(conditions.every((item) => !item.tracked)).toBe(true);
+    expect(await logState(db)).toEqual(before);
+    // … `sync` writes (as of --now, never after the clock), and the list orders the queue by priority
+    const late = await run(exceptionsCommand, withDb(['sync', '--now', '2025-03-04T00:00:00Z']));
+    expect(late.status).toBe(2);
+    expect(late.stderr).toContain('--now 2025-03-04T00:00:00.000Z is after the business clock');
+    expect(await logState(db)).toEqual(before);
+    const synced = await run(exceptionsCommand, withDb(['sync', '--now', '2025-03-02T00:00:00Z']));
+    expect(synced.stdout).toMatch(
+      /^Synced at 2025-03-02T00:00:00.000Z \(pinned with retailos settings clock\): \d+ opened/,
+    );
     const listed = await run(
       exceptionsCommand,
       withDb(['list', '--format', 'json', '--now', '2025-03-02T00:00:00Z']),
@@ -131,12 +166,7 @@ describe('workflow CLI', () => {
     );
     expect(resolve.stdout).toContain('is now resolved');
     const resolved = JSON.parse(
-      (
-        await run(
-          exceptionsCommand,
-          withDb(['list', '--status', 'resolved', '--no-sync', '--format', 'json']),
-        )
-      ).stdout,
+      (await run(exceptionsCommand, withDb(['list', '--status', 'resolved', '--format', 'json']))).stdout,
     ) as { exception_id: string; assignee: string; resolution_code: string }[];
     expect(resolved).toMatchObject([
       { exception_id: target.exception_id, assignee: 'sam', resolution_code: 'false_alarm' },
@@ -168,7 +198,7 @@ describe('workflow CLI', () => {
       approvalsCommand,
       withDb(['request', '--file', request, '--actor', 'rita', '--at', '2025-03-02T00:00:00Z']),
     );
-    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase_order 12000 is pending (0/1 approvals');
+    expect(asked.stdout).toContain('apr-po-PO-CLI: purchase order $12,000.00 is pending (0/1 approvals');
     const own = await run(
       approvalsCommand,
       withDb(['approve', 'apr-po-PO-CLI', '--reason', 'ok', '--actor', 'rita', '--role', 'planner']),
@@ -210,7 +240,7 @@ describe('workflow CLI', () => {
     ]);
     const honest = await run(approvalsCommand, withDb(['request', '--file', claim({}), '--actor', 'rita']));
     expect(honest.stdout).toMatch(
-      /markdown 26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
+      /markdown \$26\.91 \(90%\) is pending \(0\/2 approvals; .*from the list price\)/,
     );
     const table = await run(approvalsCommand, withDb(['list', '--status', 'approved', '--format', 'json']));
     expect(JSON.parse(table.stdout)).toMatchObject([{ request_id: 'apr-po-PO-CLI', requested_by: 'rita' }]);

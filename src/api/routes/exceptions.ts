@@ -5,7 +5,7 @@ import { messageOf } from '../../warehouse/query.ts';
 import { businessNow } from '../../workflow/clock.ts';
 import { WorkflowError } from '../../workflow/errors.ts';
 import { actOnException, listQueue, syncExceptions } from '../../workflow/exceptions.ts';
-import type { ApiContext } from '../context.ts';
+import { type ApiContext, requestContext } from '../context.ts';
 import { HttpError } from '../problem.ts';
 import { readModel } from '../read-models.ts';
 import type { ApiRouter } from '../route.ts';
@@ -201,9 +201,14 @@ export function registerExceptions(api: ApiRouter, ctx: ApiContext): void {
       escalated: z.number(),
     }),
     errors: [415, 503],
-    async handler({ body }) {
-      const report = await readWorkflow(() =>
-        ctx.exclusive(() => syncExceptions(ctx.warehouse, { now: body.now })),
+    async handler({ body, req }) {
+      const report = await workflowCall(() =>
+        readWorkflow(async () => {
+          const ops = await requestContext(ctx, req, body.now);
+          return ctx.exclusive(() =>
+            syncExceptions(ctx.warehouse, { now: ops.now.toISOString(), actor: ops.actor }),
+          );
+        }),
       );
       return {
         now: report.now,

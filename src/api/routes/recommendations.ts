@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { toJsonValue } from '../../cli/format.ts';
+import { BUSINESS_CLOCK_SQL, toReading } from '../../clock/business-clock.ts';
+import { parseTime } from '../../clock/time.ts';
 import { workflowApprovals } from '../../replenishment/approvals.ts';
-import { BUSINESS_NOW_SQL, toBusinessNow } from '../../replenishment/clock.ts';
 import {
   EXPOSURE_SQL,
   exposureParams,
@@ -194,10 +195,10 @@ export function registerRecommendations(api: ApiRouter, ctx: ApiContext): void {
     errors: [503],
     async handler({ query }) {
       let asOf: Date;
-      if (query.as_of) asOf = new Date(query.as_of);
+      if (query.as_of) asOf = parseTime(query.as_of, 'as_of');
       else {
-        const [latest] = await read(ctx, BUSINESS_NOW_SQL, {});
-        asOf = toBusinessNow(latest?.at);
+        const [clock] = await read(ctx, BUSINESS_CLOCK_SQL, {});
+        asOf = toReading(clock!).at;
       }
       const found = await read(ctx, EXPOSURE_SQL, exposureParams(asOf, { exposedOnly: !query.all }));
       return { data: found.map((r) => toJsonValue(r)) };

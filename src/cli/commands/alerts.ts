@@ -1,4 +1,3 @@
-import { systemClock } from '../../alerts/clock.ts';
 import { DEFAULT_CONFIG_PATH, loadAlertConfig, SEVERITIES, type Severity } from '../../alerts/config.ts';
 import { smtpFromEnv } from '../../alerts/delivery/email.ts';
 import { sendTest } from '../../alerts/notify.ts';
@@ -11,9 +10,12 @@ import {
   parseSubscription,
 } from '../../alerts/subscriptions.ts';
 import { detectOperationalAnomalies } from '../../anomaly/operational.ts';
+import { wallClock } from '../../clock/sources.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
+import { commandContext } from '../../workflow/cli-support.ts';
+import { ALERT_COLUMNS, ANOMALY_COLUMNS, alertTable, anomalyTable, loadAnomalies } from '../alert-lists.ts';
 import type { Command, CommandIo, ParsedArgs } from '../command.ts';
 import { formatRows, toJsonValue } from '../format.ts';
 import { outputFormat } from './positions.ts';
@@ -23,6 +25,7 @@ const USAGE = [
   '       retailos alerts rules [--config FILE]',
   '       retailos alerts run [--config FILE] [--as-of TIME] [--detect] [--json]',
   '       retailos alerts detect [--json]',
+  '       retailos alerts anomalies [--since DAY] [--limit N] [--format table|json|csv]',
   '       retailos alerts subscribe --name NAME (--webhook URL --secret S | --email ADDR[,ADDR]) [--roles R,..]',
   '                                 [--rules ID,..] [--min-severity S] [--nodes N,..] [--channels C,..] [--digest]',
   '                                 [--quiet HH:MM-HH:MM] [--throttle MAX/MINUTES]',
@@ -37,13 +40,24 @@ const list = (v: unknown): string[] | undefined =>
         .filter(Boolean)
     : undefined;
 
+/** Rows a table shows (--limit, default 50); JSON and CSV list everything. */
+function tableLimit(args: ParsedArgs): number {
+  const text = args.values.limit as string | undefined;
+  const n = text === undefined ? 50 : Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError('--limit takes a positive whole number');
+  return n;
+}
+
+/** Opens the warehouse (read-only for what only lists), runs `work`, closes it. */
 async function withWarehouse(
   args: ParsedArgs,
   io: CommandIo,
   work: (w: Warehouse) => Promise<number>,
+  readOnly = false,
 ): Promise<number> {
   const warehouse = await Warehouse.open(resolveDbPath(args.values.db as string | undefined, io.env), {
     create: false,
+    readOnly,
   });
   try {
     return await work(warehouse);
@@ -93,8 +107,9 @@ export const alertsCommand: Command = {
   details: [
     `Rules come from ${DEFAULT_CONFIG_PATH.replace(`${process.cwd()}/`, '')} (--config): low stock, delayed inbound,`,
     'inventory mismatch, fulfilment backlog, allocation failures and anomaly scores; see docs/alerts.md.',
-    '`run` evaluates every rule as of now (or --as-of), opens, escalates and resolves alerts, and notifies the',
-    'subscriptions of what opened or escalated (each condition once until it resolves or escalates).',
+    '`run` evaluates every rule as of the business clock (retailos status shows it; --as-of an earlier time),',
+    'opens, escalates and resolves alerts dated then, and notifies the subscriptions of what opened or escalated',
+    '(each condition once until it resolves or escalates). list, rules and subscriptions only read.',
     'E-mail goes through $RETAILOS_SMTP_URL (smtp://host:port) from $RETAILOS_MAIL_FROM.',
   ].join('\n'),
   options: {
@@ -107,8 +122,22 @@ export const alertsCommand: Command = {
     rule: { type: 'string', valueName: 'ID', description: 'list: only this rule' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
     config: { type: 'string', valueName: 'FILE', description: 'alert rules (default config/alerts.json)' },
-    'as-of': { type: 'string', valueName: 'TIME', description: 'run: evaluate as of this ISO time' },
-    detect: { type: 'boolean', description: 'run: score the operational series first (anomalies table)' },
+    'as-of': {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'run: evaluate as of this ISO time (default: the business clock; not after it)',
+    },
+    detect: { type: 'boolean', description: 'run: score the operational series first (anomaly detection)' },
+    since: {
+      type: 'string',
+      valueName: 'DAY',
+      description: 'anomalies: only days from this one (YYYY-MM-DD)',
+    },
+    limit: {
+      type: 'string',
+      valueName: 'N',
+      description: 'list / anomalies: at most N rows in a table (default 50)',
+    },
     json: { type: 'boolean', description: 'run/detect: print the summary as JSON' },
     name: { type: 'string', valueName: 'NAME', description: 'subscribe: a name for the subscription' },
     webhook: { type: 'string', valueName: 'URL', description: 'subscribe: POST signed JSON here' },
@@ -158,45 +187,102 @@ export const alertsCommand: Command = {
         return 0;
       }
       case 'list':
-        return withWarehouse(args, io, async (w) => {
-          const status = (args.values.status as string | undefined) ?? 'open';
-          if (!['open', 'resolved', 'all'].includes(status))
-            throw new UserError('--status: open, resolved or all');
-          const severity = args.values.severity as Severity | undefined;
-          if (severity && !SEVERITIES.includes(severity))
-            throw new UserError(`--severity: ${SEVERITIES.join(', ')}`);
-          const rows = await listAlerts(w, {
-            status: status as 'open',
-            severity,
-            rule_id: args.values.rule as string | undefined,
-          });
-          const format = outputFormat(args);
-          const shaped = rows.map((r) => ({
-            ...r,
-            impact: format === 'json' ? r.impact : JSON.stringify(r.impact),
-          }));
-          io.stdout.write(
-            formatRows(
-              ['alert_id', 'severity', 'rule_id', 'role', 'title', 'detail', 'impact', 'opened_at', 'status'],
-              shaped,
-              format,
-            ),
-          );
-          return 0;
-        });
+        return withWarehouse(
+          args,
+          io,
+          async (w) => {
+            const status = (args.values.status as string | undefined) ?? 'open';
+            if (!['open', 'resolved', 'all'].includes(status))
+              throw new UserError('--status: open, resolved or all');
+            const severity = args.values.severity as Severity | undefined;
+            if (severity && !SEVERITIES.includes(severity))
+              throw new UserError(`--severity: ${SEVERITIES.join(', ')}`);
+            const rows = await listAlerts(w, {
+              status: status as 'open',
+              severity,
+              rule_id: args.values.rule as string | undefined,
+              limit: 1_000_000, // every alert: the table sorts them by impact, and a count is not a row cap
+            });
+            const format = outputFormat(args);
+            if (format === 'table') {
+              // People: costliest first, products and nodes named, figures formatted (alert-lists.ts).
+              const { rows: shown, more } = await alertTable(w, rows, tableLimit(args));
+              io.stdout.write(formatRows([...ALERT_COLUMNS], shown, format));
+              if (more > 0) io.stdout.write(`… ${more} more (--limit N, or --format json for all).\n`);
+              return 0;
+            }
+            const shaped = rows.map((r) => ({
+              ...r,
+              impact: format === 'json' ? r.impact : JSON.stringify(r.impact),
+            }));
+            io.stdout.write(
+              formatRows(
+                [
+                  'alert_id',
+                  'severity',
+                  'rule_id',
+                  'role',
+                  'title',
+                  'detail',
+                  'impact',
+                  'opened_at',
+                  'status',
+                ],
+                shaped,
+                format,
+              ),
+            );
+            return 0;
+          },
+          true,
+        );
+      case 'anomalies':
+        return withWarehouse(
+          args,
+          io,
+          async (w) => {
+            const since = args.values.since as string | undefined;
+            if (since !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(since))
+              throw new UserError('--since takes a day: YYYY-MM-DD');
+            const found = await loadAnomalies(w, since);
+            const format = outputFormat(args);
+            if (format !== 'table') {
+              io.stdout.write(
+                formatRows(
+                  ['metric', 'scope_kind', 'scope_id', 'day', 'value', 'expected', 'score', 'direction'],
+                  found as unknown as Record<string, unknown>[],
+                  format,
+                ),
+              );
+              return 0;
+            }
+            if (found.length === 0) {
+              io.stdout.write('No anomalies flagged. Score the series with: retailos alerts detect\n');
+              return 0;
+            }
+            const { rows, more } = await anomalyTable(w, found, tableLimit(args));
+            io.stdout.write(formatRows([...ANOMALY_COLUMNS], rows, format));
+            if (more > 0)
+              io.stdout.write(`… ${more} more (--limit N, --since DAY, or --format json for all).\n`);
+            return 0;
+          },
+          true,
+        );
       case 'run':
       case 'detect':
         return withWarehouse(args, io, async (w) => {
+          const ctx = await commandContext(args, io, w, { timeFlag: 'as-of' });
           const out: Record<string, unknown> = {};
           if (sub === 'detect' || args.values.detect === true) {
-            out.detection = await detectOperationalAnomalies(w);
+            out.detection = await detectOperationalAnomalies(w, { now: ctx.now });
           }
           if (sub === 'run') {
-            const asOfText = args.values['as-of'] as string | undefined;
-            const asOf = asOfText ? new Date(asOfText) : undefined;
-            if (asOf && Number.isNaN(asOf.getTime())) throw new UserError(`--as-of: not a time: ${asOfText}`);
             const config = loadAlertConfig((args.values.config as string | undefined) ?? DEFAULT_CONFIG_PATH);
-            out.alerts = await runAlerts(w, config, { clock: systemClock, asOf, smtp: smtpFromEnv(io.env) });
+            out.alerts = await runAlerts(w, config, {
+              clock: wallClock,
+              asOf: ctx.now,
+              smtp: smtpFromEnv(io.env),
+            });
           }
           if (args.values.json === true) io.stdout.write(`${JSON.stringify(toJsonValue(out))}\n`);
           else {
@@ -218,29 +304,34 @@ export const alertsCommand: Command = {
       case 'subscribe':
         return withWarehouse(args, io, async (w) => {
           const spec = parseSubscription(subscriptionFromFlags(args));
-          const created = await createSubscription(w, spec, io.env.USER ?? null, new Date());
+          const created = await createSubscription(w, spec, io.env.USER ?? null, wallClock.now());
           io.stdout.write(`Subscribed: ${created.subscription_id} (${spec.channel}, ${spec.mode}).\n`);
           return 0;
         });
       case 'subscriptions':
-        return withWarehouse(args, io, async (w) => {
-          const rows = (await listSubscriptions(w)).map((s) => ({
-            subscription_id: s.subscription_id,
-            name: s.spec.name,
-            channel: s.spec.channel,
-            target: s.spec.webhook?.url ?? s.spec.email?.to.join(', '),
-            mode: s.spec.mode,
-            filter: JSON.stringify(s.spec.filter),
-          }));
-          io.stdout.write(
-            formatRows(
-              ['subscription_id', 'name', 'channel', 'target', 'mode', 'filter'],
-              rows,
-              outputFormat(args),
-            ),
-          );
-          return 0;
-        });
+        return withWarehouse(
+          args,
+          io,
+          async (w) => {
+            const rows = (await listSubscriptions(w)).map((s) => ({
+              subscription_id: s.subscription_id,
+              name: s.spec.name,
+              channel: s.spec.channel,
+              target: s.spec.webhook?.url ?? s.spec.email?.to.join(', '),
+              mode: s.spec.mode,
+              filter: JSON.stringify(s.spec.filter),
+            }));
+            io.stdout.write(
+              formatRows(
+                ['subscription_id', 'name', 'channel', 'target', 'mode', 'filter'],
+                rows,
+                outputFormat(args),
+              ),
+            );
+            return 0;
+          },
+          true,
+        );
       case 'unsubscribe':
       case 'test':
         if (!id)
@@ -253,11 +344,11 @@ export const alertsCommand: Command = {
           }
           const found = (await listSubscriptions(w)).find((s) => s.subscription_id === id);
           if (!found) throw new UserError(`No subscription ${id}.`, 1);
-          const ok = await sendTest(found, { warehouse: w, clock: systemClock, smtp: smtpFromEnv(io.env) });
+          const ok = await sendTest(found, { warehouse: w, clock: wallClock, smtp: smtpFromEnv(io.env) });
           io.stdout.write(
             ok
               ? `Test message delivered to ${id}.\n`
-              : `Test message to ${id} failed: see alert_dead_letters.\n`,
+              : `Test message to ${id} failed: it is kept as a dead letter (retailos sql "SELECT * FROM alert_dead_letters").\n`,
           );
           return ok ? 0 : 1;
         });

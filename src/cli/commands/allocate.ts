@@ -17,6 +17,7 @@ import {
 } from '../../allocation/service.ts';
 import type { AllocationStrategy } from '../../allocation/strategy.ts';
 import type { LineExplanation } from '../../allocation/types.ts';
+import { canonicalTime } from '../../clock/time.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
@@ -78,10 +79,8 @@ export const allocateCommand: Command = {
     const makePositions = POSITIONS[positionsName];
     if (!makePositions)
       throw new UserError(`Unknown --positions "${positionsName}": use auto, ledger or events.`);
-    const asOf = args.values['as-of'] as string | undefined;
-    if (asOf !== undefined && Number.isNaN(Date.parse(asOf))) {
-      throw new UserError(`--as-of takes a timestamp (2025-01-31T18:00:00Z), got "${asOf}"`);
-    }
+    const asOfText = args.values['as-of'] as string | undefined;
+    const asOf = asOfText === undefined ? undefined : canonicalTime(asOfText, '--as-of');
     if (args.positionals.length > 0) throw new UserError(`Unexpected argument "${args.positionals[0]}".`);
     const dryRun = args.values['dry-run'] === true;
     const explain = args.values.explain as string | undefined;

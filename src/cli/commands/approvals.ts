@@ -12,6 +12,7 @@ import {
 import {
   ACTOR_OPTIONS,
   actorOf,
+  commandContext,
   positiveInt,
   requiredId,
   stringFlag,
@@ -19,7 +20,7 @@ import {
 } from '../../workflow/cli-support.ts';
 import { warehouseReader } from '../../workflow/reader.ts';
 import type { Command, CommandIo } from '../command.ts';
-import { formatRows } from '../format.ts';
+import { formatDecimal, formatMoney, formatRows } from '../format.ts';
 import { outputFormat, withLedger } from './positions.ts';
 
 const USAGE =
@@ -55,7 +56,8 @@ export const approvalsCommand: Command = {
     'transfer prints its transfer_shipped instructions; an approved order leaves its fulfilment hold.',
     'request --file: a JSON request {kind, action, recommendation?, context?, requestId?} (docs/workflow.md);',
     'amounts come from the warehouse (price history or list price, average or item cost): claims are refused.',
-    'screen: holds every high-risk order not screened yet.',
+    'screen: holds every high-risk order not screened yet that is still open (nothing shipped, not cancelled)',
+    "and placed by the business clock. list only reads; screening is `screen` or the server's job.",
   ].join('\n'),
   options: {
     status: { type: 'string', valueName: 'S', description: 'list: pending, approved, rejected or cancelled' },
@@ -103,12 +105,14 @@ export const approvalsCommand: Command = {
         const id = requiredId(args, 1, 'request', `retailos approvals ${verb} ID --reason TEXT`);
         const reason = requireReason(stringFlag(args, 'reason'));
         return withWorkflowWrites(args, io, async (warehouse) => {
+          const ctx = await commandContext(args, io, warehouse);
           const result = await decide(warehouse, {
             requestId: id,
             decision: verb,
-            ...actorOf(args, io),
+            actor: ctx.actor,
+            role: ctx.role,
             reason,
-            at: stringFlag(args, 'at'),
+            at: ctx.now.toISOString(),
           });
           report(io, result);
           return 0;
@@ -118,13 +122,15 @@ export const approvalsCommand: Command = {
         const id = requiredId(args, 1, 'request', 'retailos approvals cancel ID --reason TEXT');
         const reason = requireReason(stringFlag(args, 'reason'));
         return withWorkflowWrites(args, io, async (warehouse) => {
+          const ctx = await commandContext(args, io, warehouse);
           report(
             io,
             await cancelApproval(warehouse, {
               requestId: id,
-              ...actorOf(args, io),
+              actor: ctx.actor,
+              role: ctx.role,
               reason,
-              at: stringFlag(args, 'at'),
+              at: ctx.now.toISOString(),
             }),
           );
           return 0;
@@ -143,10 +149,14 @@ export const approvalsCommand: Command = {
           );
         }
         return withWorkflowWrites(args, io, async (warehouse) => {
+          // --at, else the request's own `at`, else the clock
+          const ctx = await commandContext(args, io, warehouse, {
+            defaultAt: typeof input.at === 'string' ? input.at : undefined,
+          });
           const result = await requestApproval(warehouse, {
             ...(input as unknown as ApprovalRequestInput),
-            requestedBy: actorOf(args, io).actor,
-            ...(stringFlag(args, 'at') ? { at: stringFlag(args, 'at') } : {}),
+            requestedBy: ctx.actor,
+            at: ctx.now.toISOString(),
           });
           report(io, result);
           return 0;
@@ -154,6 +164,7 @@ export const approvalsCommand: Command = {
       }
       case 'screen':
         return withWorkflowWrites(args, io, async (warehouse) => {
+          // Each hold is dated when its order was placed; orders placed after the clock wait for it.
           const held = await screenOrders(warehouse, { actor: actorOf(args, io).actor });
           io.stdout.write(`${held.length} high-risk order(s) put on hold.\n`);
           for (const result of held) report(io, result);
@@ -175,8 +186,9 @@ function requireReason(reason: string | undefined): string {
 function report(io: CommandIo, result: ApprovalRequestResult): void {
   const steps = `${result.approvals}/${result.requiredApprovals} approvals`;
   io.stdout.write(
-    `${result.requestId}: ${result.kind} ${result.amount}${result.markdownPct === null ? '' : ` (${result.markdownPct}%)`} is ${result.status} (${steps}; ${result.rule}).\n`,
+    `${result.requestId}: ${result.kind.replaceAll('_', ' ')} ${formatMoney(result.amount)}${result.markdownPct === null ? '' : ` (${formatDecimal(result.markdownPct, 1)}%)`} is ${result.status} (${steps}; ${result.rule}).\n`,
   );
-  if (result.emitted.length > 0) io.stdout.write(`  events: ${result.emitted.join(', ')}\n`);
+  if (result.emitted.length > 0)
+    io.stdout.write(`  events: ${result.emitted.join(', ')} (retailos audit approval ${result.requestId})\n`);
   if (result.instructions) io.stdout.write(`  send when shipped: ${JSON.stringify(result.instructions)}\n`);
 }

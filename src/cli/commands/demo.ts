@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKey, listKeys } from '../../api/keys.ts';
+import { readBusinessClock } from '../../clock/business-clock.ts';
 import { siteDir } from '../../dashboards/build.ts';
 import { resolveSources } from '../../ingest/sources.ts';
 import { refreshLedger } from '../../ledger/refresh.ts';
@@ -85,7 +86,7 @@ export const demoCommand: Command = {
           `The ${expectedRejects} rejected rows are simulated faults, rejected on purpose: retailos rejects list\n`,
         );
       }
-      await pinBusinessClock(warehouse, io);
+      await announceBusinessClock(warehouse, io);
       io.stdout.write('Applying the events to the ledger and allocating open orders …\n');
       const pipeline = await runPipeline(warehouse, { trigger: 'demo' });
       // Replenishment's read models (supplier performance, exposure) as views, for analysts and dashboards.
@@ -137,20 +138,14 @@ async function firstPlanAndQueue(warehouse: Warehouse, io: CommandIo): Promise<v
 }
 
 /**
- * The demo retailer lives in simulated time: its "now" is its last event, not today's wall clock (against
- * which every order would be overdue and every KPI window empty). Pinned once; a clock set by hand is kept.
+ * The demo retailer lives in simulated time: its "now" is its data's watermark, not today's wall clock
+ * (against which every order would be overdue and every KPI window empty). The business clock does that by
+ * itself (src/clock: the wall clock is far past the data); say which clock is in force and why.
  */
-async function pinBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<void> {
-  const row = await warehouse.one<{ clock: string; last: Date | null }>(
-    `SELECT (SELECT value FROM ledger_settings WHERE key = 'clock') AS clock,
-            (SELECT max(occurred_at) FROM event_log) AS last`,
-  );
-  if (row?.clock !== '' || !row.last) return;
-  const clock = row.last.toISOString();
-  await warehouse.run("UPDATE ledger_settings SET value = $clock WHERE key = 'clock'", { clock });
+async function announceBusinessClock(warehouse: Warehouse, io: CommandIo): Promise<void> {
+  const clock = await readBusinessClock(warehouse);
   io.stdout.write(
-    `Business clock pinned to ${clock} (the simulation's last event); ` +
-      `to follow the wall clock: retailos settings clock ''\n`,
+    `Business clock: ${clock.at.toISOString()}, ${clock.reason} (see: retailos settings clock)\n`,
   );
 }
 

@@ -2,13 +2,12 @@ import { EXCEPTION_RESOLUTION_CODES, type ExceptionResolutionCode } from '../../
 import { UserError } from '../../warehouse/errors.ts';
 import {
   ACTOR_OPTIONS,
-  actorOf,
+  commandContext,
   positiveInt,
   requiredId,
   stringFlag,
   withWorkflowWrites,
 } from '../../workflow/cli-support.ts';
-import { businessNow } from '../../workflow/clock.ts';
 import { EXCEPTION_STATUSES } from '../../workflow/exception-machine.ts';
 import { defaultExceptionPolicy } from '../../workflow/exception-policy.ts';
 import {
@@ -39,7 +38,7 @@ const LEDGER_TYPES = [
 const ACTIONS = { ack: 'acknowledge', resolve: 'resolve', assign: 'assign', reopen: 'reopen' } as const;
 const USAGE =
   'retailos exceptions [list] [--type T] [--severity S] [--status S] [--sku SKU] [--node NODE] [--order ID]\n' +
-  '                           [--owner ROLE] [--assignee NAME] [--no-sync] [--now TIME] [--limit N] [--format FMT]\n' +
+  '                           [--owner ROLE] [--assignee NAME] [--now TIME] [--limit N] [--format FMT]\n' +
   '       retailos exceptions sync [--now TIME]\n' +
   '       retailos exceptions ack|reopen ID [--note TEXT] [--actor NAME] [--role ROLE] [--at TIME]\n' +
   '       retailos exceptions resolve ID [--code CODE] [--note TEXT] [--actor NAME] [--role ROLE] [--at TIME]\n' +
@@ -77,12 +76,14 @@ export const exceptionsCommand: Command = {
   usage: USAGE,
   details: [
     `Types: ${LEDGER_TYPES.join(', ')}.`,
-    'list (the default) first syncs the queue (opens new exceptions, auto-resolves cleared ones, escalates',
-    'those past their SLA; --no-sync to skip), then shows what is not resolved, costliest first',
-    '(--status open|acknowledged|resolved|unresolved|all). Owners, SLAs and escalation: config/exceptions.json.',
+    'list (the default) only reads: what is not resolved, costliest first (--status open|acknowledged|resolved|',
+    'unresolved|all), conditions not yet tracked included with their default owner and SLA.',
+    'sync writes: opens new exceptions, auto-resolves cleared ones and escalates those past their SLA (the',
+    "server's workflow-sync-exceptions job runs it every 15 minutes). Owners, SLAs, escalation: config/exceptions.json.",
     `Resolution codes: ${EXCEPTION_RESOLUTION_CODES.filter((c) => c !== 'condition_cleared').join(', ')}.`,
     'Actions are workflow events with --actor (default $USER) and --role (default admin): the owner role, an',
-    'earlier owner or admin may act. Business time: the ledger setting `clock` (empty = now), or --now/--at.',
+    'earlier owner or admin may act. Business time: the business clock (retailos status shows it and why;',
+    'retailos settings clock pins it), or --at / --now, which may not be after it (list: --now may).',
     'Legacy flags: --ack ID, --resolve ID, --reopen ID [--note TEXT].',
   ].join('\n'),
   options: {
@@ -98,8 +99,12 @@ export const exceptionsCommand: Command = {
     order: { type: 'string', valueName: 'ID', description: 'only this order' },
     owner: { type: 'string', valueName: 'ROLE', description: 'only what this role owns now' },
     assignee: { type: 'string', valueName: 'NAME', description: 'only what is assigned to this person' },
-    'no-sync': { type: 'boolean', description: 'list without syncing first (read-only)' },
-    now: { type: 'string', valueName: 'TIME', description: 'business time of the sync (a fake clock)' },
+    'no-sync': { type: 'boolean', description: '(legacy) no effect: list never syncs' },
+    now: {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'list: ages and SLAs as of TIME; sync: business time of the sync (default: the clock)',
+    },
     limit: { type: 'string', valueName: 'N', description: 'list at most N exceptions' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
     note: { type: 'string', valueName: 'TEXT', description: 'a note with the action' },
@@ -121,9 +126,13 @@ export const exceptionsCommand: Command = {
     if (verb === 'list') return list(args, io);
     if (verb === 'sync') {
       return withWorkflowWrites(args, io, async (warehouse) => {
-        const report = await syncExceptions(warehouse, { now: stringFlag(args, 'now') });
+        const ctx = await commandContext(args, io, warehouse, { timeFlag: 'now' });
+        const report = await syncExceptions(warehouse, { now: ctx.now.toISOString(), actor: ctx.actor });
         io.stdout.write(
-          `Synced at ${report.now}: ${report.opened} opened, ${report.autoResolved} auto-resolved, ${report.escalated} escalated.\n`,
+          `Synced at ${report.now} (${ctx.clock.reason}): ${report.opened} opened, ` +
+            `${report.autoResolved} auto-resolved, ${report.escalated} escalated` +
+            (report.deferred > 0 ? `, ${report.deferred} resolutions wait for the clock` : '') +
+            '.\n',
         );
         return 0;
       });
@@ -152,11 +161,13 @@ async function act(
     throw new UserError('assign needs --to NAME.');
   }
   return withWorkflowWrites(args, io, async (warehouse) => {
+    const ctx = await commandContext(args, io, warehouse);
     const result = await actOnException(warehouse, {
       exceptionId,
       action,
-      ...actorOf(args, io),
-      at: stringFlag(args, 'at'),
+      actor: ctx.actor,
+      role: ctx.role,
+      at: ctx.now.toISOString(),
       note: stringFlag(args, 'note'),
       code: code as ExceptionResolutionCode | undefined,
       assignee: stringFlag(args, 'to'),
@@ -179,9 +190,9 @@ async function list(args: ParsedArgs, io: CommandIo): Promise<number> {
     throw new UserError(`Unknown --status "${status}": use open, acknowledged, resolved, unresolved or all.`);
   }
   const limit = positiveInt(stringFlag(args, 'limit'), '--limit');
-  const sync = args.values['no-sync'] !== true;
-  const run = async (warehouse: Parameters<Parameters<typeof withLedger>[2]>[0]) => {
-    if (sync) await syncExceptions(warehouse, { now: stringFlag(args, 'now') });
+  // A listing only reads (the warehouse is opened read-only): syncing is `exceptions sync` or the server's job.
+  return withLedger(args, io, async (warehouse) => {
+    const ctx = await commandContext(args, io, warehouse, { timeFlag: 'now', readOnly: true });
     const reader = warehouseReader(warehouse);
     const items = await listQueue(
       reader,
@@ -195,7 +206,7 @@ async function list(args: ParsedArgs, io: CommandIo): Promise<number> {
         ownerRole: stringFlag(args, 'owner'),
         assignee: stringFlag(args, 'assignee'),
       },
-      { now: await businessNow(reader, stringFlag(args, 'now')), policy },
+      { now: ctx.now.toISOString(), policy },
     );
     const rows = (limit === undefined ? items : items.slice(0, limit)) as unknown as Record<
       string,
@@ -203,6 +214,5 @@ async function list(args: ParsedArgs, io: CommandIo): Promise<number> {
     >[];
     io.stdout.write(formatRows(format === 'table' ? COLUMNS.slice(0, 16) : COLUMNS, rows, format));
     return 0;
-  };
-  return sync ? withWorkflowWrites(args, io, run) : withLedger(args, io, run);
+  });
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseTime } from '../../clock/time.ts';
 import { refreshLedger } from '../../ledger/refresh.ts';
 import { workflowApprovals } from '../../replenishment/approvals.ts';
 import { compareRules, loadWideSales } from '../../replenishment/compare.ts';
@@ -52,12 +53,9 @@ const LIST_COLUMNS = [
 
 const VERBS = ['plan', 'list', 'explain', 'approve', 'reject', 'suppliers', 'exposure', 'simulate'] as const;
 
-function parseTime(value: unknown, flag: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const date = new Date(String(value));
-  if (Number.isNaN(date.getTime()))
-    throw new UserError(`${flag} must be a date or time (2025-01-31 or 2025-01-31T18:00:00Z).`);
-  return date;
+/** A time flag, by the one parser (src/clock/time.ts: strict ISO-8601, no offset = UTC). */
+function timeFlag(value: unknown, flag: string): Date | undefined {
+  return value === undefined ? undefined : parseTime(String(value), flag);
 }
 
 function readConfig(file: unknown): unknown {
@@ -174,7 +172,7 @@ export const replenishCommand: Command = {
           io.stderr.write('refreshing the ledger…\n');
           await refreshLedger(warehouse);
           const summary = await planReplenishment(warehouse, {
-            asOf: parseTime(args.values['as-of'], '--as-of'),
+            asOf: timeFlag(args.values['as-of'], '--as-of'),
             config,
             onProgress: (message) => io.stderr.write(`${message}…\n`),
           });
@@ -257,7 +255,7 @@ export const replenishCommand: Command = {
         }
         case 'exposure': {
           const rows = await exposure(warehouse, {
-            asOf: parseTime(args.values['as-of'], '--as-of'),
+            asOf: timeFlag(args.values['as-of'], '--as-of'),
             exposedOnly: !args.values.all,
           });
           if (format === 'table') io.stdout.write(formatTable([...EXPOSURE_COLUMNS], rows.map(exposureRow)));

@@ -2,13 +2,12 @@ import { DISPOSITIONS, type Disposition, GRADES, type Grade } from '../../contra
 import { UserError } from '../../warehouse/errors.ts';
 import {
   ACTOR_OPTIONS,
-  actorOf,
+  commandContext,
   positiveInt,
   requiredId,
   stringFlag,
   withWorkflowWrites,
 } from '../../workflow/cli-support.ts';
-import { businessNow } from '../../workflow/clock.ts';
 import { warehouseReader } from '../../workflow/reader.ts';
 import {
   completeRefurbishment,
@@ -70,7 +69,7 @@ export const returnsCommand: Command = {
           const rows: Record<string, unknown>[] =
             verb === 'list'
               ? ((await listReturns(reader, {
-                  now: await businessNow(reader),
+                  now: (await commandContext(args, io, warehouse, { readOnly: true })).now.toISOString(),
                   ungradedOnly: args.values.all !== true,
                 })) as unknown as Record<string, unknown>[])
               : verb === 'reasons'
@@ -94,6 +93,7 @@ export const returnsCommand: Command = {
         }
         const qty = positiveInt(stringFlag(args, 'qty'), '--qty');
         return withWorkflowWrites(args, io, async (warehouse) => {
+          const ctx = await commandContext(args, io, warehouse);
           const result = await gradeReturn(warehouse, {
             returnId: id,
             sku: stringFlag(args, 'sku'),
@@ -102,8 +102,8 @@ export const returnsCommand: Command = {
             grade: grade as Grade | undefined,
             disposition: disposition as Disposition | undefined,
             qty,
-            actor: actorOf(args, io).actor,
-            at: stringFlag(args, 'at'),
+            actor: ctx.actor,
+            at: ctx.now.toISOString(),
           });
           io.stdout.write(
             `Return ${result.returnId}: ${result.qty} × ${result.sku} at ${result.nodeId} graded ${result.grade}, ${result.disposition} (${result.ungradedLeft} left to grade).\n`,
@@ -119,12 +119,13 @@ export const returnsCommand: Command = {
           throw new UserError('refurbished needs --node NODE --sku SKU --qty N.');
         }
         return withWorkflowWrites(args, io, async (warehouse) => {
+          const ctx = await commandContext(args, io, warehouse);
           const eventId = await completeRefurbishment(warehouse, {
             nodeId: node,
             sku,
             qty,
-            actor: actorOf(args, io).actor,
-            at: stringFlag(args, 'at'),
+            actor: ctx.actor,
+            at: ctx.now.toISOString(),
           });
           io.stdout.write(`${qty} × ${sku} at ${node} back to sellable (${eventId}).\n`);
           return 0;

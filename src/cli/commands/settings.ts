@@ -1,3 +1,4 @@
+import { clockSettingValue, readBusinessClock } from '../../clock/business-clock.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
@@ -10,14 +11,14 @@ interface SettingRow {
   description: string | null;
 }
 
-/** Checks a value against what its key means, so a typo fails here and not in tonight's refresh. */
-function validate(key: string, value: string): void {
-  if (key === 'clock') {
-    if (value !== '' && Number.isNaN(Date.parse(value)))
-      throw new UserError(`clock takes an ISO-8601 timestamp or '' (the wall clock), got "${value}"`);
-    return;
-  }
+/**
+ * The value to store for `key`, checked against what the key means, so a typo fails here and not in tonight's
+ * refresh. The clock is stored in its one canonical form (src/clock/business-clock.ts).
+ */
+function storedValue(key: string, value: string): string {
+  if (key === 'clock') return clockSettingValue(value);
   if (!/^\d+(\.\d+)?$/.test(value)) throw new UserError(`${key} takes a non-negative number, got "${value}"`);
+  return value;
 }
 
 export const settingsCommand: Command = {
@@ -26,16 +27,22 @@ export const settingsCommand: Command = {
     "List or change the ledger's tunables (business clock, count tolerances, ATP horizon, KPI windows).",
   usage: 'retailos settings [KEY [VALUE]]',
   details: [
-    'Without arguments: every setting with its value and meaning. With KEY: that one. With KEY VALUE: set it.',
-    '`clock` is the business "now" of overdue checks, ATP, ageing and KPI windows: empty follows the wall clock;',
-    "the demo pins it to its simulation's last event. Read models pick changes up on their next read.",
+    'Without arguments: every setting with its value and meaning, and the business clock in force. With KEY: that',
+    'one. With KEY VALUE: set it.',
+    '`clock` is the business "now" of overdue checks, SLAs, ATP, ageing, KPI windows, alerts, plans and everything',
+    "retailos writes. '' (automatic, the default): the wall clock while the data is live, the data's watermark (its",
+    'newest operational event) once the wall clock is more than `clock_watermark_days` (default 3) past it —',
+    'replayed or historical data. `wall`: always the wall clock. An ISO-8601 time pins it: 2025-03-01,',
+    '2025-03-01T08:00:00Z, 2025-03-01T08:00:00+01:00 (a time without offset is UTC). `retailos status` says which',
+    'clock is in force and why. Read models pick changes up on their next read.',
   ].join('\n'),
   options: {},
   async run(args, io) {
     const [key, value, ...extra] = args.positionals;
     if (extra.length > 0) throw new UserError('settings takes at most KEY and VALUE');
     const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
-    const warehouse = await Warehouse.open(dbPath, { create: false });
+    // Reading the settings never writes (a listing); only KEY VALUE opens the warehouse for writing.
+    const warehouse = await Warehouse.open(dbPath, { create: false, readOnly: value === undefined });
     try {
       const rows = await warehouse.all<SettingRow>(
         'SELECT key, value, description FROM ledger_settings ORDER BY key',
@@ -44,25 +51,29 @@ export const settingsCommand: Command = {
         throw new UserError(`unknown setting "${key}"; known: ${rows.map((row) => row.key).join(', ')}`);
       }
       if (value !== undefined) {
-        validate(key!, value);
+        const stored = storedValue(key!, value);
         await warehouse.run('UPDATE ledger_settings SET value = $value WHERE key = $key', {
           key: key!,
-          value,
+          value: stored,
         });
-        io.stdout.write(`${key} = ${value === '' ? "'' (wall clock)" : value}\n`);
-        return 0;
+        io.stdout.write(`${key} = ${stored === '' ? "'' (automatic)" : stored}\n`);
+      } else {
+        const shown = rows.filter((row) => key === undefined || row.key === key);
+        io.stdout.write(
+          formatTable(
+            ['key', 'value', 'meaning'],
+            shown.map((row) => ({
+              key: row.key,
+              value: row.value === '' ? "''" : row.value,
+              meaning: row.description ?? '',
+            })),
+          ),
+        );
       }
-      const shown = rows.filter((row) => key === undefined || row.key === key);
-      io.stdout.write(
-        formatTable(
-          ['key', 'value', 'meaning'],
-          shown.map((row) => ({
-            key: row.key,
-            value: row.value === '' ? "''" : row.value,
-            meaning: row.description ?? '',
-          })),
-        ),
-      );
+      if (key === undefined || key.startsWith('clock')) {
+        const clock = await readBusinessClock(warehouse);
+        io.stdout.write(`business clock in force: ${clock.at.toISOString()}, ${clock.reason}\n`);
+      }
       return 0;
     } finally {
       await warehouse.close();

@@ -7,8 +7,18 @@ export const EPOCH = '2000-01-01';
 
 export type SeriesKind = 'node' | 'channel';
 
+/**
+ * The default last day of history: the last day with any demand event, but never after the business clock's
+ * day (sql/ledger/business_clock.sql) — a clock pinned in the past forecasts from the past. Days are UTC.
+ */
+const DEFAULT_AS_OF_SQL = `
+  SELECT least(
+    (SELECT max(occurred_at AT TIME ZONE 'UTC')::DATE FROM event_log WHERE type IN ('pos_sale', 'shipped', 'order_placed')),
+    (SELECT (clock_at AT TIME ZONE 'UTC')::DATE FROM business_clock)
+  )::VARCHAR AS d`;
+
 export interface WarehouseDemandOptions {
-  /** Last day of history (YYYY-MM-DD); default: the last day with any demand event. */
+  /** Last day of history (YYYY-MM-DD); default: the last day with any demand event, at most the clock's day. */
   asOf?: string;
   /** Days of history to load, ending at asOf. */
   historyDays: number;
@@ -39,11 +49,7 @@ export async function loadWarehouseDemand(
   await createInputTables(connection);
   const asOf =
     options.asOf ??
-    ((
-      await connection.runAndReadAll(
-        "SELECT max(occurred_at)::DATE::VARCHAR AS d FROM event_log WHERE type IN ('pos_sale', 'shipped', 'order_placed')",
-      )
-    ).getRowObjectsJS()[0]?.d as string | null);
+    ((await connection.runAndReadAll(DEFAULT_AS_OF_SQL)).getRowObjectsJS()[0]?.d as string | null);
   if (!asOf) return undefined;
   await connection.run(`CREATE OR REPLACE TEMP TABLE wh_demand AS ${readMlSql('wh_demand')}`, {
     from_day: dayOffset(asOf, 1 - options.historyDays),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/alerts/clock.ts';
+import { ManualClock } from '../../../src/clock/sources.ts';
 import { persistentHooks } from '../../../src/jobs/registry.ts';
 import { createScheduler, type Job } from '../../../src/jobs/scheduler.ts';
 import { useTempDir } from '../../helpers/retailos.ts';

@@ -1,9 +1,14 @@
-/** The time source of alerting and scheduling: injected so tests drive it (a fake clock). */
+/**
+ * Time sources for what happens in real time: delivering a notification (its sent time, quiet hours,
+ * throttle windows, retries) and timing a scheduled run. Business time — what retailos dates its events,
+ * alerts and plans with — is the business clock (business-clock.ts), never one of these.
+ */
 export interface Clock {
   now(): Date;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+/** The machine's clock. */
+export const wallClock: Clock = { now: () => new Date() };
 
 /** A clock that only moves when told to: for tests and replays. */
 export class ManualClock implements Clock {
