@@ -8,6 +8,7 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import * as z from 'zod';
 import { deleteSecret, storeJsonSecret } from '../secrets/store.ts';
+import { inboundSettingsSchema } from './inbound/settings.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 
@@ -23,6 +24,8 @@ const shopifyLocation = z
 const common = {
   /** Read back what the channel shows this often (minutes; 0 = only on demand). Platforms without a read API ignore it. */
   drift_check_minutes: z.number().int().min(0).max(10_080).default(15),
+  /** How orders coming in from the channel map (regions, service levels, locations, Amazon's node): src/channels/inbound/settings.ts. */
+  inbound: inboundSettingsSchema.optional(),
 };
 
 /**
