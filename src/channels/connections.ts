@@ -8,9 +8,9 @@
 import type { DuckDBValue } from '@duckdb/node-api';
 import * as z from 'zod';
 import { deleteSecret, storeJsonSecret } from '../secrets/store.ts';
-import { inboundSettingsSchema } from './inbound/settings.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
+import { inboundSettingsSchema } from './inbound/settings.ts';
 
 export const PLATFORMS = ['shopify', 'woocommerce', 'amazon', 'webhook'] as const;
 export type Platform = (typeof PLATFORMS)[number];

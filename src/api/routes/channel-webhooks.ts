@@ -19,8 +19,8 @@ import type { ChannelLookup } from '../../channels/inbound/channel.ts';
 import { loadInboundChannel } from '../../channels/inbound/channel.ts';
 import { type NewDelivery, storeDelivery } from '../../channels/inbound/deliveries.ts';
 import { DeliveryProcessor } from '../../channels/inbound/processor.ts';
-import { verifySignature } from '../../channels/inbound/signature.ts';
 import { isShopifyTopic } from '../../channels/inbound/shopify.ts';
+import { verifySignature } from '../../channels/inbound/signature.ts';
 import { isWooTopic } from '../../channels/inbound/woocommerce.ts';
 import { clientAddress } from '../auth.ts';
 import { AuthThrottle, type AuthThrottleOptions, DEFAULT_AUTH_THROTTLE } from '../auth-throttle.ts';
@@ -77,7 +77,8 @@ export function registerChannelWebhooks(
     lookup: (channelId) => loadInboundChannel(ctx.warehouse, channelId),
     closing: () => ctx.draining,
     onLanded: () => ctx.operations?.notify(),
-    onError: (error) => ctx.logger.error({ err: error }, 'channel deliveries: mapping failed (retried on the next delivery)'),
+    onError: (error) =>
+      ctx.logger.error({ err: error }, 'channel deliveries: mapping failed (retried on the next delivery)'),
   });
   // The inbox has a connection of its own: storing a delivery never waits behind the serialized writer.
   let inbox: Promise<DuckDBConnection> | undefined;
@@ -94,9 +95,14 @@ export function registerChannelWebhooks(
         if (wait > 0) {
           ctx.metrics.authThrottled.inc();
           const seconds = String(Math.max(1, Math.ceil(wait)));
-          throw new HttpError(429, 'too_many_failed_signatures', `Too many invalid webhook signatures from this address; try again in ${seconds} s.`, {
-            headers: { 'Retry-After': seconds },
-          });
+          throw new HttpError(
+            429,
+            'too_many_failed_signatures',
+            `Too many invalid webhook signatures from this address; try again in ${seconds} s.`,
+            {
+              headers: { 'Retry-After': seconds },
+            },
+          );
         }
         const channelWait = limiter.take(`${platform}:${req.params.channel_id}`);
         if (channelWait > 0) {
@@ -139,7 +145,11 @@ export function registerChannelWebhooks(
             },
             'channel webhook refused',
           );
-          throw new HttpError(401, 'invalid_signature', `The ${spec.signature} signature does not verify for this channel.`);
+          throw new HttpError(
+            401,
+            'invalid_signature',
+            `The ${spec.signature} signature does not verify for this channel.`,
+          );
         }
         const topic = req.get(spec.topic)?.trim();
         if (!topic) throw new HttpError(400, 'missing_topic', `The delivery has no ${spec.topic} header.`);
@@ -174,5 +184,8 @@ export function registerChannelWebhooks(
 }
 
 function isWooPing(req: Request, body: Buffer): boolean {
-  return req.get('x-wc-webhook-signature') === undefined && /^webhook_id=\d{1,20}$/.test(body.toString('latin1').trim());
+  return (
+    req.get('x-wc-webhook-signature') === undefined &&
+    /^webhook_id=\d{1,20}$/.test(body.toString('latin1').trim())
+  );
 }

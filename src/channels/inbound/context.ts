@@ -16,7 +16,14 @@ export function connectionQuery(connection: DuckDBConnection): ReadQuery {
   };
 }
 
-const ORDER_TYPES = ['order_placed', 'allocated', 'allocation_released', 'shipped', 'order_cancelled', 'refund_issued'];
+const ORDER_TYPES = [
+  'order_placed',
+  'allocated',
+  'allocation_released',
+  'shipped',
+  'order_cancelled',
+  'refund_issued',
+];
 
 export async function loadContext(
   query: ReadQuery,
@@ -42,8 +49,8 @@ export async function loadContext(
       };
       byId.set(landed.event_id, landed.payload);
       const orderId = landed.payload.order_id as string;
-      let list = byOrder.get(orderId);
-      if (!list) byOrder.set(orderId, (list = []));
+      const list = byOrder.get(orderId) ?? [];
+      if (list.length === 0) byOrder.set(orderId, list);
       list.push(landed);
     }
   }

@@ -35,7 +35,9 @@ function prepare(delivery: StoredDelivery): Prepared | MapOutput {
   try {
     body = JSON.parse(delivery.body);
   } catch (error) {
-    return malformed(delivery, ref, [issue('', 'invalid_json', `${ref}: not JSON: ${(error as Error).message}`)]);
+    return malformed(delivery, ref, [
+      issue('', 'invalid_json', `${ref}: not JSON: ${(error as Error).message}`),
+    ]);
   }
   const { topic, channelId } = delivery;
   if (delivery.platform === 'shopify' && isShopifyTopic(topic)) {
@@ -52,7 +54,11 @@ function prepare(delivery: StoredDelivery): Prepared | MapOutput {
   return malformed(delivery, ref, [issue('', 'unknown_topic', `${ref}: no mapping for this topic`)]);
 }
 
-function malformed(delivery: StoredDelivery, ref: string, errors: MapOutput['rejects'][number]['errors']): MapOutput {
+function malformed(
+  delivery: StoredDelivery,
+  ref: string,
+  errors: MapOutput['rejects'][number]['errors'],
+): MapOutput {
   return { events: [], rejects: [{ ref: deliveryRef(delivery), errors, raw: delivery.body }] };
 }
 
@@ -60,7 +66,10 @@ const MAX_ISSUES = 20;
 
 function fromZod(ref: string, issues: readonly z.core.$ZodIssue[]) {
   return issues.slice(0, MAX_ISSUES).map((entry) => {
-    const path = entry.path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+    const path = entry.path
+      .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+      .join('')
+      .replace(/^\./, '');
     return issue(path, 'malformed', `${ref}: ${path || 'body'}: ${entry.message}`);
   });
 }

@@ -63,7 +63,11 @@ export async function storeDelivery(connection: DuckDBConnection, delivery: NewD
 }
 
 /** The oldest deliveries still to map (pending, or failed fewer than `maxAttempts` times). */
-export async function pendingDeliveries(warehouse: Warehouse, limit: number, maxAttempts: number): Promise<StoredDelivery[]> {
+export async function pendingDeliveries(
+  warehouse: Warehouse,
+  limit: number,
+  maxAttempts: number,
+): Promise<StoredDelivery[]> {
   const rows = await warehouse.all<Record<string, unknown>>(
     `SELECT delivery_key, channel_id, platform, delivery_id, topic, body, received_at, attempts
      FROM channel_deliveries
@@ -92,7 +96,10 @@ export interface DeliveryOutcome {
   error?: string | undefined;
 }
 
-export async function recordOutcomes(warehouse: Warehouse, outcomes: readonly DeliveryOutcome[]): Promise<void> {
+export async function recordOutcomes(
+  warehouse: Warehouse,
+  outcomes: readonly DeliveryOutcome[],
+): Promise<void> {
   if (outcomes.length === 0) return;
   await warehouse.run(
     `UPDATE channel_deliveries d

@@ -103,7 +103,9 @@ export function placeOrder(ctx: MapContext, head: OrderHead, placement: Placemen
   }
   placement.lines.forEach((line, index) => {
     if (line.sku === undefined) {
-      errors.push(issue(`lines[${index}].sku`, 'no_sku', `${head.label}, ${line.ref}: the channel gives no SKU`));
+      errors.push(
+        issue(`lines[${index}].sku`, 'no_sku', `${head.label}, ${line.ref}: the channel gives no SKU`),
+      );
     } else if (!ctx.knownSku(line.sku)) {
       errors.push(
         issue(
@@ -122,7 +124,13 @@ export function placeOrder(ctx: MapContext, head: OrderHead, placement: Placemen
 }
 
 /** The whole order cancelled. */
-export function cancelOrder(ctx: MapContext, head: OrderHead, at: string, reason: string | undefined, out: MapOutput): void {
+export function cancelOrder(
+  ctx: MapContext,
+  head: OrderHead,
+  at: string,
+  reason: string | undefined,
+  out: MapOutput,
+): void {
   out.events.push({
     event_id: channelEventId(head.tag, ctx.channelId, head.orderKey, 'cancelled'),
     type: 'order_cancelled',
@@ -135,7 +143,14 @@ export function cancelOrder(ctx: MapContext, head: OrderHead, at: string, reason
 }
 
 /** One line cancelled (removed by an order edit, cancelled by the marketplace). */
-export function cancelLine(ctx: MapContext, head: OrderHead, lineId: string, at: string, reason: string | undefined, out: MapOutput): void {
+export function cancelLine(
+  ctx: MapContext,
+  head: OrderHead,
+  lineId: string,
+  at: string,
+  reason: string | undefined,
+  out: MapOutput,
+): void {
   out.events.push({
     event_id: channelEventId(head.tag, ctx.channelId, head.orderKey, 'line', lineId, 'cancelled'),
     type: 'order_cancelled',
@@ -169,7 +184,8 @@ export interface Shipment {
  */
 export function shipLines(ctx: MapContext, head: OrderHead, shipment: Shipment, out: MapOutput): void {
   const mapped = nodeForLocation(ctx.settings, shipment.location);
-  const hasLocation = shipment.location !== undefined && shipment.location !== null && shipment.location !== '';
+  const hasLocation =
+    shipment.location !== undefined && shipment.location !== null && shipment.location !== '';
   for (const line of shipment.lines) {
     if (line.qty <= 0) continue;
     const parts = shipment.shipmentKey
@@ -178,7 +194,9 @@ export function shipLines(ctx: MapContext, head: OrderHead, shipment: Shipment, 
     const node =
       shipment.nodeId ??
       mapped ??
-      (hasLocation ? undefined : (ctx.settings.fulfilment_node_id ?? allocatedNode(ctx, head.orderId, line.lineId)));
+      (hasLocation
+        ? undefined
+        : (ctx.settings.fulfilment_node_id ?? allocatedNode(ctx, head.orderId, line.lineId)));
     const event: Record<string, unknown> = {
       event_id: channelEventId(head.tag, ctx.channelId, ...parts),
       type: 'shipped',
@@ -216,7 +234,11 @@ export function shipLines(ctx: MapContext, head: OrderHead, shipment: Shipment, 
       errors.push(issue('sku', 'no_sku', `${head.label}, ${line.ref}: the channel gives no SKU`));
     } else if (!ctx.knownSku(line.sku)) {
       errors.push(
-        issue('sku', 'unknown_sku', `${head.label}, ${line.ref}: SKU ${JSON.stringify(line.sku)} is not a known item`),
+        issue(
+          'sku',
+          'unknown_sku',
+          `${head.label}, ${line.ref}: SKU ${JSON.stringify(line.sku)} is not a known item`,
+        ),
       );
     }
     if (errors.length > 0) out.rejects.push(reject(head, event, errors));
@@ -257,7 +279,13 @@ export function allocateAt(
 export function refund(
   ctx: MapContext,
   head: OrderHead,
-  refund: { key: string; at: string; amount: number; lineId?: string | undefined; reason?: string | undefined },
+  refund: {
+    key: string;
+    at: string;
+    amount: number;
+    lineId?: string | undefined;
+    reason?: string | undefined;
+  },
   out: MapOutput,
 ): void {
   const amount = cents(refund.amount);
@@ -280,7 +308,13 @@ export function refund(
  * to the refunds already landed for the order, under an id naming the new total, so a re-import of the
  * same file adds nothing and a later one adds the difference.
  */
-export function refundTotal(ctx: MapContext, head: OrderHead, total: number, at: string, out: MapOutput): void {
+export function refundTotal(
+  ctx: MapContext,
+  head: OrderHead,
+  total: number,
+  at: string,
+  out: MapOutput,
+): void {
   const target = cents(total);
   const eventId = channelEventId(head.tag, ctx.channelId, head.orderKey, 'refunded-to', target.toFixed(2));
   const landed = ctx.landed(eventId);
@@ -310,12 +344,17 @@ export function refundTotal(ctx: MapContext, head: OrderHead, total: number, at:
 function allocatedNode(ctx: MapContext, orderId: string, lineId: string): string | undefined {
   let node: string | undefined;
   for (const event of ctx.history(orderId)) {
-    if (event.type === 'allocated' && event.payload.line_id === lineId) node = event.payload.node_id as string;
+    if (event.type === 'allocated' && event.payload.line_id === lineId)
+      node = event.payload.node_id as string;
   }
   return node;
 }
 
-function reject(head: OrderHead, event: Record<string, unknown>, errors: ChannelReject['errors']): ChannelReject {
+function reject(
+  head: OrderHead,
+  event: Record<string, unknown>,
+  errors: ChannelReject['errors'],
+): ChannelReject {
   return {
     ref: head.label,
     errors,
@@ -331,9 +370,13 @@ export function isoTime(value: unknown): string | undefined {
   const text = value.trim();
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text)) return text;
   // Shopify's export: `2024-01-15 10:23:45 -0500`; others: `2024-01-15 10:23:45 UTC`, `…+0000`.
-  const match = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i.exec(text);
+  const match =
+    /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/i.exec(text);
   if (match) {
-    const zone = match[3] === undefined || /^(z|utc|gmt)$/i.test(match[3]) ? 'Z' : match[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+    const zone =
+      match[3] === undefined || /^(z|utc|gmt)$/i.test(match[3])
+        ? 'Z'
+        : match[3].replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
     const time = match[2]!.length === 5 ? `${match[2]}:00` : match[2];
     return `${match[1]}T${time}${zone}`;
   }

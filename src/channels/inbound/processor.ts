@@ -5,17 +5,12 @@
  * Deliveries of one batch see each other's events (an order created and updated in quick succession).
  */
 import { isReject, stageItem } from '../../ingest/stage.ts';
-import {
-  emptyColumns,
-  EventLander,
-  pushEvent,
-  type StagedReject,
-} from '../../warehouse/landing.ts';
+import { EventLander, emptyColumns, pushEvent, type StagedReject } from '../../warehouse/landing.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 import type { ChannelLookup } from './channel.ts';
 import type { ReadQuery } from './context.ts';
-import { type DeliveryOutcome, deliveryRef, pendingDeliveries, recordOutcomes } from './deliveries.ts';
 import { mapDelivery } from './deliver.ts';
+import { type DeliveryOutcome, deliveryRef, pendingDeliveries, recordOutcomes } from './deliveries.ts';
 import type { LandedEvent, MapContext } from './types.ts';
 
 export interface ProcessorOptions {
@@ -151,8 +146,8 @@ class Overlay {
     this.byId.set(id, event);
     const orderId = event.order_id;
     if (typeof orderId !== 'string') return;
-    let list = this.byOrder.get(orderId);
-    if (!list) this.byOrder.set(orderId, (list = []));
+    const list = this.byOrder.get(orderId) ?? [];
+    if (list.length === 0) this.byOrder.set(orderId, list);
     list.push({ event_id: id, type: event.type as string, payload: event });
   }
 

@@ -40,7 +40,10 @@ export interface AddressCodes {
 }
 
 /** Our region for an address: the configured mapping, else its ISO 3166-2 code; undefined without a country. */
-export function resolveRegion(settings: InboundSettings, address: AddressCodes | undefined): string | undefined {
+export function resolveRegion(
+  settings: InboundSettings,
+  address: AddressCodes | undefined,
+): string | undefined {
   const country = clean(address?.country)?.toUpperCase();
   const province = clean(address?.province)?.toUpperCase();
   const full = country && province ? `${country}-${province}` : undefined;
@@ -59,8 +62,13 @@ const EXPRESS =
  * Service level of a shipping method: the configured mapping (by code, then title), else `pickup` or
  * `express` when the words say so, else `standard`.
  */
-export function resolveServiceLevel(settings: InboundSettings, ...names: (string | null | undefined)[]): ServiceLevel {
-  const levels = new Map(Object.entries(settings.service_levels).map(([key, level]) => [key.toLowerCase(), level]));
+export function resolveServiceLevel(
+  settings: InboundSettings,
+  ...names: (string | null | undefined)[]
+): ServiceLevel {
+  const levels = new Map(
+    Object.entries(settings.service_levels).map(([key, level]) => [key.toLowerCase(), level]),
+  );
   for (const name of names) {
     const key = clean(name)?.toLowerCase();
     if (key && levels.has(key)) return levels.get(key)!;
@@ -74,7 +82,10 @@ export function resolveServiceLevel(settings: InboundSettings, ...names: (string
 }
 
 /** The node of a channel location (its id as given, or the number at the end of a gid), if mapped. */
-export function nodeForLocation(settings: InboundSettings, location: string | number | null | undefined): string | undefined {
+export function nodeForLocation(
+  settings: InboundSettings,
+  location: string | number | null | undefined,
+): string | undefined {
   if (location === null || location === undefined || location === '') return undefined;
   const text = String(location);
   const short = /(\d+)$/.exec(text)?.[1];

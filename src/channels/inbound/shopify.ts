@@ -79,9 +79,7 @@ const refundSchema = z.looseObject({
   refund_line_items: z
     .array(z.looseObject({ line_item_id: idValue, quantity: z.number().int().nullish() }))
     .nullish(),
-  transactions: z
-    .array(z.looseObject({ kind: text, status: text, amount: amount }))
-    .nullish(),
+  transactions: z.array(z.looseObject({ kind: text, status: text, amount: amount })).nullish(),
 });
 
 const address = z.looseObject({ country_code: text, province_code: text }).nullish();
@@ -114,14 +112,19 @@ export type ShopifyPayload =
   | { topic: 'refund'; refund: ShopifyRefund }
   | { topic: 'fulfillment'; fulfillment: ShopifyFulfillment };
 
-export function parseShopify(topic: ShopifyTopic, body: unknown): ShopifyPayload | { issues: z.core.$ZodIssue[] } {
+export function parseShopify(
+  topic: ShopifyTopic,
+  body: unknown,
+): ShopifyPayload | { issues: z.core.$ZodIssue[] } {
   if (topic === 'refunds/create') {
     const result = refundSchema.safeParse(body);
     return result.success ? { topic: 'refund', refund: result.data } : { issues: result.error.issues };
   }
   if (topic === 'fulfillments/create') {
     const result = fulfillment.safeParse(body);
-    return result.success ? { topic: 'fulfillment', fulfillment: result.data } : { issues: result.error.issues };
+    return result.success
+      ? { topic: 'fulfillment', fulfillment: result.data }
+      : { issues: result.error.issues };
   }
   const result = order.safeParse(body);
   return result.success ? { topic: 'order', order: result.data } : { issues: result.error.issues };
@@ -148,7 +151,8 @@ export function shopifyNeeds(channelId: string, payload: ShopifyPayload): Needs 
 export function mapShopify(ctx: MapContext, payload: ShopifyPayload): MapOutput {
   const out = emptyOutput();
   if (payload.topic === 'order') mapOrder(ctx, payload.order, out);
-  else if (payload.topic === 'refund') mapRefund(ctx, headFor(ctx, payload.refund.order_id), payload.refund, out);
+  else if (payload.topic === 'refund')
+    mapRefund(ctx, headFor(ctx, payload.refund.order_id), payload.refund, out);
   else mapFulfillment(ctx, headFor(ctx, payload.fulfillment.order_id), payload.fulfillment, out);
   return settleLanded(ctx, out);
 }
@@ -156,7 +160,11 @@ export function mapShopify(ctx: MapContext, payload: ShopifyPayload): MapOutput 
 function headFor(ctx: MapContext, orderId: string, name?: string): OrderHead {
   const ourId = channelOrderId(ctx.channelId, orderId);
   // Refunds and fulfilments name the order by id only: its name comes from the landed placement.
-  const known = name ?? (ctx.history(ourId).find((event) => event.type === 'order_placed')?.payload.external_ref as string | undefined);
+  const known =
+    name ??
+    (ctx.history(ourId).find((event) => event.type === 'order_placed')?.payload.external_ref as
+      | string
+      | undefined);
   return {
     tag: 'shopify',
     source: 'shopify',
@@ -182,7 +190,13 @@ function mapOrder(ctx: MapContext, order: ShopifyOrder, out: MapOutput): void {
   if (!placedAt) {
     out.rejects.push({
       ref: head.label,
-      errors: [issue('created_at', 'invalid_time', `${head.label}: created_at ${JSON.stringify(order.created_at)} is not a time`)],
+      errors: [
+        issue(
+          'created_at',
+          'invalid_time',
+          `${head.label}: created_at ${JSON.stringify(order.created_at)} is not a time`,
+        ),
+      ],
       raw: order,
     });
     return;
@@ -272,14 +286,12 @@ function mapFulfillment(ctx: MapContext, head: OrderHead, entry: ShopifyFulfillm
       location: entry.location_id,
       carrier: entry.tracking_company ?? undefined,
       ref: `fulfillment ${entry.name ?? entry.id}`,
-      lines: entry.line_items
-        .filter(isInventory)
-        .map((line) => ({
-          lineId: line.id,
-          sku: sku(line.sku),
-          qty: toQuantity(line.quantity) ?? 0,
-          ref: `line item ${line.id}`,
-        })),
+      lines: entry.line_items.filter(isInventory).map((line) => ({
+        lineId: line.id,
+        sku: sku(line.sku),
+        qty: toQuantity(line.quantity) ?? 0,
+        ref: `line item ${line.id}`,
+      })),
     },
     out,
   );

@@ -13,7 +13,16 @@
 import * as z from 'zod';
 import { channelOrderId } from './ids.ts';
 import { toMoney } from './money.ts';
-import { cancelOrder, isoTime, type OrderHead, type PlacementLine, placeOrder, refund, settleLanded, shipLines } from './orders.ts';
+import {
+  cancelOrder,
+  isoTime,
+  type OrderHead,
+  type PlacementLine,
+  placeOrder,
+  refund,
+  settleLanded,
+  shipLines,
+} from './orders.ts';
 import { resolveRegion, resolveServiceLevel } from './settings.ts';
 import { emptyOutput, issue, type MapContext, type MapOutput, type Needs } from './types.ts';
 
@@ -134,7 +143,8 @@ export function mapWoo(ctx: MapContext, payload: WooPayload, receivedAt: string)
     out,
   );
   const changedAt = gmt(wooOrder.date_modified_gmt) ?? placedAt;
-  if (CANCELLED.has(wooOrder.status)) cancelOrder(ctx, head, changedAt, `${wooOrder.status} in WooCommerce`, out);
+  if (CANCELLED.has(wooOrder.status))
+    cancelOrder(ctx, head, changedAt, `${wooOrder.status} in WooCommerce`, out);
   if (wooOrder.status === 'completed' && ctx.settings.fulfilment_node_id) {
     shipLines(
       ctx,
@@ -151,7 +161,12 @@ export function mapWoo(ctx: MapContext, payload: WooPayload, receivedAt: string)
     refund(
       ctx,
       head,
-      { key: entry.id, at: changedAt, amount: Math.abs(toMoney(entry.total) ?? 0), reason: entry.reason ?? undefined },
+      {
+        key: entry.id,
+        at: changedAt,
+        amount: Math.abs(toMoney(entry.total) ?? 0),
+        reason: entry.reason ?? undefined,
+      },
       out,
     );
   }
@@ -161,7 +176,10 @@ export function mapWoo(ctx: MapContext, payload: WooPayload, receivedAt: string)
 function headFor(ctx: MapContext, id: string, number?: string): OrderHead {
   const orderId = channelOrderId(ctx.channelId, id);
   const known =
-    number ?? (ctx.history(orderId).find((event) => event.type === 'order_placed')?.payload.external_ref as string | undefined);
+    number ??
+    (ctx.history(orderId).find((event) => event.type === 'order_placed')?.payload.external_ref as
+      | string
+      | undefined);
   return {
     tag: 'woo',
     source: 'woocommerce',

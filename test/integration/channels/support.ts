@@ -8,7 +8,7 @@ import { saveConnection } from '../../../src/channels/connections.ts';
 import { signBody } from '../../../src/channels/inbound/signature.ts';
 import type { Warehouse } from '../../../src/warehouse/warehouse.ts';
 import { REPO_ROOT } from '../../helpers/retailos.ts';
-import { rawRequest, type RawReply } from '../http-raw.ts';
+import { type RawReply, rawRequest } from '../http-raw.ts';
 
 export const CHANNEL_FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures', 'channels');
 export const SHOPIFY_SECRET = 'shpss_test_7f3c9a1e5b2d4f60';
@@ -25,7 +25,10 @@ export function fixtureJson(name: string): Record<string, unknown> {
 const AT = '2025-01-01T00:00:00Z';
 
 /** Items, nodes and the two connections (Shopify `web`, WooCommerce `woo`). */
-export async function prepareChannels(warehouse: Warehouse, skus: string[] = ['SKU-RUN-42B', 'SKU-SOCK-M', 'SKU-TEE-L']): Promise<void> {
+export async function prepareChannels(
+  warehouse: Warehouse,
+  skus: string[] = ['SKU-RUN-42B', 'SKU-SOCK-M', 'SKU-TEE-L'],
+): Promise<void> {
   const events: Record<string, unknown>[] = [
     ...skus.map((sku) => ({
       event_id: `item-${sku}`,
@@ -62,6 +65,7 @@ export async function prepareChannels(warehouse: Warehouse, skus: string[] = ['S
       shop_domain: 'example-shop.myshopify.com',
       publish: 'per_location',
       locations: { 'DC-1': 'gid://shopify/Location/65000000001' },
+      inbound: { fulfilment_node_id: 'DC-1', regions: { GB: 'UK' } },
     },
     secrets: { api_token: 'shpat_test', webhook_secret: SHOPIFY_SECRET },
   });
@@ -88,7 +92,9 @@ export interface Delivery {
 
 export function shopify(url: string, delivery: Delivery): Promise<RawReply> {
   const signature =
-    delivery.signature === undefined ? signBody(delivery.body, delivery.secret ?? SHOPIFY_SECRET) : delivery.signature;
+    delivery.signature === undefined
+      ? signBody(delivery.body, delivery.secret ?? SHOPIFY_SECRET)
+      : delivery.signature;
   return rawRequest(url, {
     method: 'POST',
     path: `/api/v1/channels/${delivery.channel ?? 'web'}/shopify`,
@@ -108,7 +114,9 @@ export function shopify(url: string, delivery: Delivery): Promise<RawReply> {
 
 export function woo(url: string, delivery: Delivery): Promise<RawReply> {
   const signature =
-    delivery.signature === undefined ? signBody(delivery.body, delivery.secret ?? WOO_SECRET) : delivery.signature;
+    delivery.signature === undefined
+      ? signBody(delivery.body, delivery.secret ?? WOO_SECRET)
+      : delivery.signature;
   const [resource, event] = delivery.topic.split('.');
   return rawRequest(url, {
     method: 'POST',

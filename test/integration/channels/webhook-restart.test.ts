@@ -42,7 +42,9 @@ it('maps deliveries stored before a restart, and re-mapping lands nothing twice'
   });
   const read = (sql: string) => fx!.server.context.readers.use((reader) => reader.all(sql, {}));
   const rows = await eventually(async () => {
-    const found = await read(`SELECT delivery_id, status, events FROM channel_deliveries ORDER BY delivery_id`);
+    const found = await read(
+      `SELECT delivery_id, status, events FROM channel_deliveries ORDER BY delivery_id`,
+    );
     return found.every((row) => row.status === 'mapped') ? found : undefined;
   }, 'deliveries mapped after the restart');
   expect(rows.map((row) => [row.delivery_id, row.status])).toEqual([
@@ -50,5 +52,7 @@ it('maps deliveries stored before a restart, and re-mapping lands nothing twice'
     ['stored-before-crash', 'mapped'],
   ]);
   const placed = await read(`SELECT event_id, source_file FROM event_log WHERE type = 'order_placed'`);
-  expect(placed).toEqual([{ event_id: 'shopify:web:5731893117001:placed', source_file: 'shopify:web:stored-before-crash' }]);
+  expect(placed).toEqual([
+    { event_id: 'shopify:web:5731893117001:placed', source_file: 'shopify:web:stored-before-crash' },
+  ]);
 });

@@ -36,7 +36,7 @@ async function sql(query: string, params: Record<string, unknown> = {}): Promise
 
 async function orderEvents(orderId: string): Promise<Json[]> {
   const rows = await sql(
-    `SELECT event_id, type, source_file, payload FROM event_log WHERE payload->>'order_id' = $id ORDER BY seq`,
+    `SELECT event_id, type, source_file, payload FROM event_log WHERE (payload->>'order_id') = $id ORDER BY seq`,
     { id: orderId },
   );
   return rows.map((row) => ({ ...row, payload: JSON.parse(row.payload) }));
@@ -44,9 +44,12 @@ async function orderEvents(orderId: string): Promise<Json[]> {
 
 async function mapped(deliveryId: string): Promise<Json> {
   return eventually(async () => {
-    const [row] = await sql(`SELECT status, events, rejects, error FROM channel_deliveries WHERE delivery_id = $id`, {
-      id: deliveryId,
-    });
+    const [row] = await sql(
+      `SELECT status, events, rejects, error FROM channel_deliveries WHERE delivery_id = $id`,
+      {
+        id: deliveryId,
+      },
+    );
     return row && row.status !== 'pending' ? row : undefined;
   }, `delivery ${deliveryId} mapped`);
 }
@@ -58,15 +61,29 @@ function order1002(): string {
   order.order_number = 1002;
   order.shipping_lines = [{ code: 'Standard', title: 'Standard Shipping', price: '5.00' }];
   order.line_items = [
-    { id: 14265800000011, sku: 'SKU-TEE-L', name: 'Logo Tee - L', price: '30.00', quantity: 2, current_quantity: 2,
-      requires_shipping: true, gift_card: false, total_discount: '0.00', discount_allocations: [] },
+    {
+      id: 14265800000011,
+      sku: 'SKU-TEE-L',
+      name: 'Logo Tee - L',
+      price: '30.00',
+      quantity: 2,
+      current_quantity: 2,
+      requires_shipping: true,
+      gift_card: false,
+      total_discount: '0.00',
+      discount_allocations: [],
+    },
   ];
   return JSON.stringify(order);
 }
 
 describe('Shopify webhooks', () => {
   it('lands a signed orders/create as an order_placed with lines, region, service level and external_ref', async () => {
-    const reply = await shopify(fx.url, { topic: 'orders/create', body: fixtureText('shopify/orders-create.json'), deliveryId: 'create-1001' });
+    const reply = await shopify(fx.url, {
+      topic: 'orders/create',
+      body: fixtureText('shopify/orders-create.json'),
+      deliveryId: 'create-1001',
+    });
     expect(reply.status, reply.text).toBe(200);
     expect(reply.json).toEqual({ status: 'accepted', delivery_id: 'create-1001' });
     expect(await mapped('create-1001')).toMatchObject({ status: 'mapped', events: 1, rejects: 0 });
@@ -97,8 +114,16 @@ describe('Shopify webhooks', () => {
     const hex = (await import('node:crypto')).createHmac('sha256', SHOPIFY_SECRET).update(body).digest('hex');
     const forgeries = [
       { name: 'wrong secret', signature: signBody(body, 'not-the-secret') },
-      { name: 'body re-serialised', body: JSON.stringify(JSON.parse(body)), signature: signBody(body, SHOPIFY_SECRET) },
-      { name: 'body altered', body: body.replace('"quantity": 2', '"quantity": 20'), signature: signBody(body, SHOPIFY_SECRET) },
+      {
+        name: 'body re-serialised',
+        body: JSON.stringify(JSON.parse(body)),
+        signature: signBody(body, SHOPIFY_SECRET),
+      },
+      {
+        name: 'body altered',
+        body: body.replace('"quantity": 2', '"quantity": 20'),
+        signature: signBody(body, SHOPIFY_SECRET),
+      },
       { name: 'header missing', signature: null },
       { name: 'hex instead of base64', signature: hex },
       { name: 'another channel\u2019s secret', signature: signBody(body, WOO_SECRET) },
@@ -116,8 +141,20 @@ describe('Shopify webhooks', () => {
       expect(reply.text, forgery.name).not.toContain(SHOPIFY_SECRET);
     }
     // a channel that does not exist, or is not a Shopify one, answers the same
-    expect((await shopify(fx.url, { channel: 'nope', topic: 'orders/create', body, from: '127.0.0.4' })).status).toBe(401);
-    expect((await shopify(fx.url, { channel: 'woo', topic: 'orders/create', body, secret: WOO_SECRET, from: '127.0.0.4' })).status).toBe(401);
+    expect(
+      (await shopify(fx.url, { channel: 'nope', topic: 'orders/create', body, from: '127.0.0.4' })).status,
+    ).toBe(401);
+    expect(
+      (
+        await shopify(fx.url, {
+          channel: 'woo',
+          topic: 'orders/create',
+          body,
+          secret: WOO_SECRET,
+          from: '127.0.0.4',
+        })
+      ).status,
+    ).toBe(401);
     const after = await sql('SELECT count(*)::INTEGER AS n FROM channel_deliveries');
     expect(after[0].n).toBe(before[0].n);
   });
@@ -126,7 +163,12 @@ describe('Shopify webhooks', () => {
     const body = fixtureText('shopify/orders-create.json');
     let throttled = 0;
     for (let attempt = 0; attempt < 10; attempt++) {
-      const reply = await shopify(fx.url, { topic: 'orders/create', body, secret: 'guess', from: '127.0.0.3' });
+      const reply = await shopify(fx.url, {
+        topic: 'orders/create',
+        body,
+        secret: 'guess',
+        from: '127.0.0.3',
+      });
       if (reply.status === 429) throttled++;
       else expect(reply.status).toBe(401);
     }
@@ -164,17 +206,37 @@ describe('Shopify webhooks', () => {
       'shopify:web:5731893117001:refund:9301000001',
     ]);
     expect(events[0].payload.ship_to_region).toBe('US-NY'); // the edited address changed nothing landed
-    expect(events[1].payload).toMatchObject({ type: 'order_cancelled', line_id: '14265800000002', external_ref: '#1001' });
-    expect(events[2].payload).toMatchObject({ type: 'order_cancelled', reason: 'customer', occurred_at: '2025-03-14T12:30:00-04:00' });
-    expect(events[3].payload).toMatchObject({ type: 'refund_issued', amount: 104.92, line_id: '14265800000001' });
+    expect(events[1].payload).toMatchObject({
+      type: 'order_cancelled',
+      line_id: '14265800000002',
+      external_ref: '#1001',
+    });
+    expect(events[2].payload).toMatchObject({
+      type: 'order_cancelled',
+      reason: 'customer',
+      occurred_at: '2025-03-14T12:30:00-04:00',
+    });
+    expect(events[3].payload).toMatchObject({
+      type: 'refund_issued',
+      amount: 104.92,
+      line_id: '14265800000001',
+    });
     expect(await sql(`SELECT * FROM rejected_events WHERE source_file LIKE 'shopify:web:%'`)).toEqual([]);
   });
 
   it('fulfillments/create ships the lines at the mapped node; refunds/create counts only successful refunds', async () => {
     await shopify(fx.url, { topic: 'orders/create', body: order1002(), deliveryId: 'create-1002' });
     await mapped('create-1002');
-    await shopify(fx.url, { topic: 'fulfillments/create', body: fixtureText('shopify/fulfillments-create.json'), deliveryId: 'ful-1002' });
-    await shopify(fx.url, { topic: 'refunds/create', body: fixtureText('shopify/refunds-create.json'), deliveryId: 'ref-1002' });
+    await shopify(fx.url, {
+      topic: 'fulfillments/create',
+      body: fixtureText('shopify/fulfillments-create.json'),
+      deliveryId: 'ful-1002',
+    });
+    await shopify(fx.url, {
+      topic: 'refunds/create',
+      body: fixtureText('shopify/refunds-create.json'),
+      deliveryId: 'ref-1002',
+    });
     await mapped('ful-1002');
     await mapped('ref-1002');
     const events = await orderEvents('web:5731893117002');
@@ -193,7 +255,11 @@ describe('Shopify webhooks', () => {
       external_ref: '#1002',
     });
     const refund = events.find((e) => e.type === 'refund_issued');
-    expect(refund.payload).toMatchObject({ amount: 32.4, reason: 'damaged in transit', external_ref: '#1002' });
+    expect(refund.payload).toMatchObject({
+      amount: 32.4,
+      reason: 'damaged in transit',
+      external_ref: '#1002',
+    });
   });
 
   it('rejects unknown skus, unmapped locations and malformed bodies with the channel\u2019s own ids', async () => {
@@ -205,7 +271,11 @@ describe('Shopify webhooks', () => {
     const fulfillment = fixtureJson('shopify/fulfillments-create.json') as Json;
     fulfillment.id = 4455000009;
     fulfillment.location_id = 65000000999;
-    await shopify(fx.url, { topic: 'fulfillments/create', body: JSON.stringify(fulfillment), deliveryId: 'ful-unmapped' });
+    await shopify(fx.url, {
+      topic: 'fulfillments/create',
+      body: JSON.stringify(fulfillment),
+      deliveryId: 'ful-unmapped',
+    });
     await shopify(fx.url, { topic: 'orders/create', body: '{"id": 1, "name": "#9"}', deliveryId: 'broken' });
     for (const id of ['create-1003', 'ful-unmapped', 'broken']) expect((await mapped(id)).rejects).toBe(1);
     const rejects = await sql(
@@ -228,11 +298,23 @@ describe('Shopify webhooks', () => {
   });
 
   it('acknowledges topics it does not map (stored as ignored), refuses compressed and oversized bodies', async () => {
-    const reply = await shopify(fx.url, { topic: 'customers/create', body: '{"id": 1}', deliveryId: 'cust-1' });
+    const reply = await shopify(fx.url, {
+      topic: 'customers/create',
+      body: '{"id": 1}',
+      deliveryId: 'cust-1',
+    });
     expect(reply.json).toEqual({ status: 'ignored', delivery_id: 'cust-1' });
-    const gz = await shopify(fx.url, { topic: 'orders/create', body: 'x', headers: { 'content-encoding': 'gzip' } });
+    const gz = await shopify(fx.url, {
+      topic: 'orders/create',
+      body: 'x',
+      headers: { 'content-encoding': 'gzip' },
+    });
     expect(gz.status).toBe(415);
-    const big = await shopify(fx.url, { topic: 'orders/create', body: `{"pad": "${'x'.repeat(5 * 1024 * 1024)}"}`, from: '127.0.0.5' });
+    const big = await shopify(fx.url, {
+      topic: 'orders/create',
+      body: `{"pad": "${'x'.repeat(5 * 1024 * 1024)}"}`,
+      from: '127.0.0.5',
+    });
     expect(big.status).toBe(413);
   });
 });
@@ -247,10 +329,15 @@ describe('WooCommerce webhooks', () => {
     });
     expect(ping.status).toBe(200);
     const body = fixtureText('woocommerce/order-created.json');
-    expect((await woo(fx.url, { topic: 'order.created', body, secret: 'wrong', from: '127.0.0.6' })).status).toBe(401);
+    expect(
+      (await woo(fx.url, { topic: 'order.created', body, secret: 'wrong', from: '127.0.0.6' })).status,
+    ).toBe(401);
     expect((await woo(fx.url, { topic: 'order.created', body, deliveryId: '9001' })).status).toBe(200);
     const cancelled = { ...JSON.parse(body), status: 'cancelled', date_modified_gmt: '2025-03-15T08:00:00' };
-    expect((await woo(fx.url, { topic: 'order.updated', body: JSON.stringify(cancelled), deliveryId: '9002' })).status).toBe(200);
+    expect(
+      (await woo(fx.url, { topic: 'order.updated', body: JSON.stringify(cancelled), deliveryId: '9002' }))
+        .status,
+    ).toBe(200);
     await mapped('9001');
     await mapped('9002');
     const events = await orderEvents('woo:727');
