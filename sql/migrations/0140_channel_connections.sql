@@ -49,6 +49,7 @@ CREATE TABLE channel_sync_state (
   published_at      TIMESTAMPTZ,
   wanted            BIGINT NOT NULL,
   changed_at        TIMESTAMPTZ,            -- accepted_at of the first event behind a wanted ≠ published (latency origin)
+  next_changed_at   TIMESTAMPTZ,            -- a change that came while a push was in flight (the next latency origin)
   attempts          INTEGER NOT NULL DEFAULT 0,
   rejected_quantity BIGINT,                 -- the channel refused exactly this quantity: not retried until wanted changes
   last_error        VARCHAR,

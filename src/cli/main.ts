@@ -6,6 +6,7 @@ import { allocateCommand } from './commands/allocate.ts';
 import { approvalsCommand } from './commands/approvals.ts';
 import { auditCommand } from './commands/audit.ts';
 import { availabilityCommand } from './commands/availability.ts';
+import { channelsCommand } from './commands/channels.ts';
 import { checkCommand } from './commands/check.ts';
 import { dashboardsCommand } from './commands/dashboards.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   settingsCommand,
   positionsCommand,
   availabilityCommand,
+  channelsCommand,
   exceptionsCommand,
   approvalsCommand,
   returnsCommand,

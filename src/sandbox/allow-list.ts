@@ -69,7 +69,7 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   ...relations('workflow', 'workflow_approvals exception_status'),
   ...relations('alerts', 'alerts anomalies'),
   // What a channel showed other than what we published (src/channels/drift.ts).
-  ...relations('channels', 'channel_drift'),
+  ...relations('channels', 'channel_drift channel_drift_exceptions'),
 ];
 
 /**
