@@ -57,6 +57,9 @@ const PLATFORMS = {
 
 type WebhookPlatform = keyof typeof PLATFORMS;
 
+/** Channel ids as connections allow them (src/channels/connections.ts): anything else is no channel. */
+const CHANNEL_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Ids of deliveries as platforms send them (a UUID, a number): anything else is hashed. */
 const DELIVERY_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -104,13 +107,6 @@ export function registerChannelWebhooks(
             },
           );
         }
-        const channelWait = limiter.take(`${platform}:${req.params.channel_id}`);
-        if (channelWait > 0) {
-          ctx.metrics.rateLimited.inc();
-          throw new HttpError(429, 'rate_limited', 'Too many deliveries for this channel; retry shortly.', {
-            headers: { 'Retry-After': String(Math.max(1, Math.ceil(channelWait))) },
-          });
-        }
         next();
       },
       // The raw bytes: the signature is over them. Compressed bodies are refused (415), never inflated.
@@ -124,7 +120,17 @@ export function registerChannelWebhooks(
           res.status(200).json({ status: 'ping' });
           return;
         }
-        const channel = await lookup(channelId);
+        const channel = CHANNEL_ID.test(channelId) ? await lookup(channelId) : null;
+        if (channel) {
+          // Keyed by channels that exist only: made-up channel ids never grow the limiter's table.
+          const channelWait = limiter.take(`${platform}:${channelId}`);
+          if (channelWait > 0) {
+            ctx.metrics.rateLimited.inc();
+            throw new HttpError(429, 'rate_limited', 'Too many deliveries for this channel; retry shortly.', {
+              headers: { 'Retry-After': String(Math.max(1, Math.ceil(channelWait))) },
+            });
+          }
+        }
         const secret = channel?.platform === platform ? channel.webhookSecret : undefined;
         if (secret === undefined || !verifySignature(body, req.get(spec.signature), secret)) {
           throttle.fail(address);
