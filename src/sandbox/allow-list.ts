@@ -46,12 +46,12 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     'ledger',
     `available_to_promise ledger_config ledger_movements ledger_order_lines ledger_prices ledger_purchase_orders
      ledger_sales ledger_transfers ledger_keys ledger_stock ledger_order_events ledger_reservations
-     ledger_po_events ledger_po_movements ledger_watermark business_clock`,
+     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_episodes ledger_episode_status`,
   ),
   ...relations(
     'marts',
     `mart_inventory_rollforward mart_kpis mart_margin_by_node mart_margin_daily mart_order_fulfilment
-     mart_pick_backlog mart_sales_below_list mart_stock_exposure`,
+     mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes`,
   ),
   ...relations(
     'forecasts',
