@@ -1,6 +1,7 @@
 /**
  * Builds a `MapContext` from the warehouse: the landed events of the orders an input concerns and which of
- * its skus are known items, in two set-based queries per chunk of input.
+ * its skus are known items, in two set-based queries per chunk of input (semi-joins against the id lists,
+ * so a long list costs a hash probe per row, not a list scan).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_INBOUND, type InboundSettings } from './settings.ts';
@@ -36,8 +37,8 @@ export async function loadContext(
   if (needs.orderIds.size > 0) {
     const rows = await query(
       `SELECT event_id, type, payload FROM event_log
-       WHERE list_contains(from_json($types, '["VARCHAR"]'), type)
-         AND list_contains(from_json($ids, '["VARCHAR"]'), payload->>'order_id')
+       WHERE type IN (SELECT unnest(from_json($types, '["VARCHAR"]')))
+         AND (payload->>'order_id') IN (SELECT unnest(from_json($ids, '["VARCHAR"]')))
        ORDER BY occurred_at, seq`,
       { types: JSON.stringify(ORDER_TYPES), ids: JSON.stringify([...needs.orderIds]) },
     );
@@ -58,7 +59,7 @@ export async function loadContext(
   if (needs.skus.size > 0) {
     const rows = await query(
       `SELECT DISTINCT payload->>'sku' AS sku FROM event_log
-       WHERE type = 'item_upserted' AND list_contains(from_json($skus, '["VARCHAR"]'), payload->>'sku')`,
+       WHERE type = 'item_upserted' AND (payload->>'sku') IN (SELECT unnest(from_json($skus, '["VARCHAR"]')))`,
       { skus: JSON.stringify([...needs.skus]) },
     );
     for (const row of rows) known.add(row.sku as string);
