@@ -4,6 +4,7 @@
  * one reject carrying the delivery's id (never dropped).
  */
 import type { z } from 'zod';
+import { checkJsonLimits } from '../../ingest/json-limits.ts';
 import type { ReadQuery } from './context.ts';
 import { loadContext } from './context.ts';
 import { deliveryRef, type StoredDelivery } from './deliveries.ts';
@@ -31,34 +32,35 @@ export async function mapDelivery(
 
 function prepare(delivery: StoredDelivery): Prepared | MapOutput {
   const ref = `${delivery.platform} delivery ${delivery.deliveryId} (${delivery.topic})`;
+  // Bounds first (depth, sizes): parsing and mapping recurse and must never see 100,000 levels.
+  const tooComplex = checkJsonLimits(delivery.body);
+  if (tooComplex) {
+    return malformed(delivery, [
+      issue('', tooComplex.code, `${ref}: beyond the bounds of any order: ${tooComplex.message}`),
+    ]);
+  }
   let body: unknown;
   try {
     body = JSON.parse(delivery.body);
   } catch (error) {
-    return malformed(delivery, ref, [
-      issue('', 'invalid_json', `${ref}: not JSON: ${(error as Error).message}`),
-    ]);
+    return malformed(delivery, [issue('', 'invalid_json', `${ref}: not JSON: ${(error as Error).message}`)]);
   }
   const { topic, channelId } = delivery;
   if (delivery.platform === 'shopify' && isShopifyTopic(topic)) {
     const payload = parseShopify(topic, body);
-    if ('issues' in payload) return malformed(delivery, ref, fromZod(ref, payload.issues));
+    if ('issues' in payload) return malformed(delivery, fromZod(ref, payload.issues));
     return { needs: shopifyNeeds(channelId, payload), map: (ctx) => mapShopify(ctx, payload) };
   }
   if (delivery.platform === 'woocommerce' && isWooTopic(topic)) {
     const payload = parseWoo(topic, body);
-    if ('issues' in payload) return malformed(delivery, ref, fromZod(ref, payload.issues));
+    if ('issues' in payload) return malformed(delivery, fromZod(ref, payload.issues));
     const at = delivery.receivedAt.toISOString();
     return { needs: wooNeeds(channelId, payload), map: (ctx) => mapWoo(ctx, payload, at) };
   }
-  return malformed(delivery, ref, [issue('', 'unknown_topic', `${ref}: no mapping for this topic`)]);
+  return malformed(delivery, [issue('', 'unknown_topic', `${ref}: no mapping for this topic`)]);
 }
 
-function malformed(
-  delivery: StoredDelivery,
-  ref: string,
-  errors: MapOutput['rejects'][number]['errors'],
-): MapOutput {
+function malformed(delivery: StoredDelivery, errors: MapOutput['rejects'][number]['errors']): MapOutput {
   return { events: [], rejects: [{ ref: deliveryRef(delivery), errors, raw: delivery.body }] };
 }
 

@@ -128,9 +128,12 @@ export class DeliveryProcessor {
         });
       }
     }
-    const outcome = await this.lander.land({ kind: 'http', name: 'channel webhooks' }, chunks, rejects);
+    const landable = rejects.length > 0 || chunks.some((chunk) => chunk.eventId.length > 0);
+    const outcome = landable
+      ? await this.lander.land({ kind: 'http', name: 'channel webhooks' }, chunks, rejects)
+      : undefined;
     await recordOutcomes(warehouse, outcomes);
-    if (outcome.accepted > 0) this.options.onLanded?.(outcome.accepted);
+    if (outcome && outcome.accepted > 0) this.options.onLanded?.(outcome.accepted);
     return deliveries.length;
   }
 }

@@ -29,7 +29,7 @@ export const ingestCommand: Command = {
     'retailos ingest <path|dir|glob|-> ... [--format jsonl|csv|parquet] [--from FORMAT --channel ID [--map FILE]] [--batch-size N] [--json]',
   details: [
     'Formats by file ending: .jsonl/.ndjson (JSON Lines), .csv, .parquet; .gz is decompressed.',
-    'Files as channels and other systems write them, with --from (docs/channels.md "Inbound"):',
+    'Files as channels and other systems write them, with --from (docs/channels-inbound.md):',
     ...Object.entries(FORMATS).map(([name, what]) => `  ${name}: ${what}`),
     "Channel orders keep the channel's own ids (external_ref; retailos audit external REF); unknown SKUs and",
     "orders that cannot be placed are rejected with the channel's order id. Re-importing a later file updates",
@@ -146,7 +146,7 @@ function checkFromOptions(
   if (format !== undefined) throw new UserError('Give --from or --format, not both.');
   if (from === 'mapped-csv' && mapFile === undefined)
     throw new UserError(
-      "--from mapped-csv needs --map FILE: the mapping of the file's columns (docs/channels.md).",
+      "--from mapped-csv needs --map FILE: the mapping of the file's columns (docs/channels-inbound.md).",
     );
   if (from !== 'mapped-csv' && mapFile !== undefined)
     throw new UserError(`--map goes with --from mapped-csv, not ${from}.`);
