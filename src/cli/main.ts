@@ -15,6 +15,7 @@ import { forecastCommand } from './commands/forecast.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
+import { kpisCommand } from './commands/kpis.ts';
 import { nabCommand } from './commands/nab.ts';
 import { positionsCommand } from './commands/positions.ts';
 import { refreshCommand } from './commands/refresh.ts';
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   refreshCommand,
   settingsCommand,
   positionsCommand,
+  kpisCommand,
   availabilityCommand,
   channelsCommand,
   exceptionsCommand,

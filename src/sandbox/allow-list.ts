@@ -46,12 +46,15 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     'ledger',
     `available_to_promise ledger_config ledger_movements ledger_order_lines ledger_prices ledger_purchase_orders
      ledger_sales ledger_transfers ledger_keys ledger_stock ledger_order_events ledger_reservations
-     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_episodes ledger_episode_status`,
+     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_episodes ledger_episode_status
+     ledger_store_channels`,
   ),
   ...relations(
     'marts',
     `mart_inventory_rollforward mart_kpis mart_margin_by_node mart_margin_daily mart_order_fulfilment
-     mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes`,
+     mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes
+     mart_clock mart_periods mart_kpi_daily mart_kpi_definitions mart_stock_daily mart_kpi_daily_operations
+     mart_kpi_daily_finance mart_kpi_daily_demand`,
   ),
   ...relations(
     'forecasts',

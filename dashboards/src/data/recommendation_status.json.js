@@ -1,3 +1,3 @@
 import { emit } from '../../loaders/snapshot.js';
 
-emit('count_accuracy');
+emit('recommendation_status');

@@ -1,3 +1,3 @@
 import { emit } from '../../loaders/snapshot.js';
 
-emit('allocation_latency');
+emit('kpi_operations');

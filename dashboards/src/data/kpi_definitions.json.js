@@ -1,3 +1,3 @@
 import { emit } from '../../loaders/snapshot.js';
 
-emit('orders_daily');
+emit('kpi_definitions');

@@ -1,3 +1,3 @@
 import { emit } from '../../loaders/snapshot.js';
 
-emit('backlog_daily');
+emit('kpi_finance');

@@ -1,3 +1,3 @@
 import { emit } from '../../loaders/snapshot.js';
 
-emit('inbound_daily');
+emit('kpi_demand');
