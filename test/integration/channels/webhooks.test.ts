@@ -297,6 +297,48 @@ describe('Shopify webhooks', () => {
     expect(await orderEvents('web:5731893117003')).toEqual([]);
   });
 
+  it('flags a test order: answered 200, kept as a test_order reject with its name, no stock reserved', async () => {
+    const order = JSON.parse(order1002());
+    order.id = 5731893117077;
+    order.name = '#1077';
+    order.test = true;
+    const reply = await shopify(fx.url, {
+      topic: 'orders/create',
+      body: JSON.stringify(order),
+      deliveryId: 'test-1077',
+    });
+    expect(reply.status, reply.text).toBe(200);
+    expect(await mapped('test-1077')).toMatchObject({ status: 'mapped', events: 0, rejects: 1 });
+    // its cancellation (a test order is usually cancelled right after) lands nothing either
+    order.cancelled_at = '2025-03-14T10:00:00-04:00';
+    await shopify(fx.url, {
+      topic: 'orders/cancelled',
+      body: JSON.stringify(order),
+      deliveryId: 'test-1077-x',
+    });
+    await mapped('test-1077-x');
+    const [reject] = await sql(
+      `SELECT errors::VARCHAR AS errors FROM rejected_events WHERE source_file = 'shopify:web:test-1077'`,
+    );
+    expect(reject.errors).toContain('test_order');
+    expect(reject.errors).toContain('#1077');
+    expect(await orderEvents('web:5731893117077')).toEqual([]);
+  });
+
+  it('a signed body nested beyond any order is one reject at its delivery, and the server maps on', async () => {
+    const deep = `{"id": 1, "name": "#deep", "line_items": ${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
+    const reply = await shopify(fx.url, { topic: 'orders/create', body: deep, deliveryId: 'deep-1' });
+    expect(reply.status, reply.text).toBe(200);
+    expect(await mapped('deep-1')).toMatchObject({ status: 'mapped', events: 0, rejects: 1 });
+    const [reject] = await sql(
+      `SELECT reason, errors::VARCHAR AS errors FROM rejected_events WHERE source_file = 'shopify:web:deep-1'`,
+    );
+    expect(reject.errors).toContain('too_deep');
+    expect(reject.errors).toContain('deep-1');
+    await shopify(fx.url, { topic: 'orders/create', body: order1002(), deliveryId: 'after-deep' });
+    expect(await mapped('after-deep')).toMatchObject({ status: 'mapped' });
+  });
+
   it('acknowledges topics it does not map (stored as ignored), refuses compressed and oversized bodies', async () => {
     const reply = await shopify(fx.url, {
       topic: 'customers/create',
