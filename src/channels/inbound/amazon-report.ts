@@ -9,6 +9,9 @@
  *   warehouses, not ours. Each line is allocated at the channel's marketplace node
  *   (`marketplace_node_id`, default `<channel>:afn`) as it is placed, so our allocator never places it
  *   at one of our nodes, and ships from there. Merchant-fulfilled orders are allocated like any order.
+ * - Multi-Channel Fulfillment orders (`sales-channel` `Non-Amazon`) are in the report because Amazon ships them,
+ *   but they were sold on another channel (the web shop), whose own order they are: importing them as sales
+ *   of this channel would count the demand twice. They are rejected with their id (`not_channel_order`).
  * - Each status transition has its own id (placed, line allocated, line shipped, cancelled), so a later
  *   report of the same orders updates them without duplicating anything.
  */
@@ -84,6 +87,21 @@ export function mapAmazonOrder(ctx: MapContext, order: CsvOrder): MapOutput {
           'purchase-date',
           'invalid_time',
           `${head.label} (line ${first.line}): purchase-date ${JSON.stringify(cell(first, 'purchase-date') ?? '')} is not a time`,
+        ),
+      ],
+      raw: first.cells,
+    });
+    return out;
+  }
+  const salesChannel = cell(first, 'sales-channel');
+  if (salesChannel && /^non-amazon$/i.test(salesChannel)) {
+    out.rejects.push({
+      ref: head.label,
+      errors: [
+        issue(
+          'sales-channel',
+          'not_channel_order',
+          `${head.label} (line ${first.line}): sales-channel "${salesChannel}" is a Multi-Channel Fulfillment order sold on another channel (Amazon only ships it); that channel's own order counts, not a sale on ${ctx.channelId}`,
         ),
       ],
       raw: first.cells,

@@ -1,5 +1,6 @@
 /** The pure parts of inbound: rules of region and service level, ids, signatures, dates, and mappings given a context. */
 import { describe, expect, it } from 'vitest';
+import { mapAmazonOrder } from '../../../src/channels/inbound/amazon-report.ts';
 import { staticContext } from '../../../src/channels/inbound/context.ts';
 import { channelEventId } from '../../../src/channels/inbound/ids.ts';
 import { isoTime } from '../../../src/channels/inbound/orders.ts';
@@ -159,6 +160,46 @@ describe('mappings with a context', () => {
         type: 'order_cancelled',
         order_id: 'woo:727',
       }),
+    ]);
+  });
+});
+
+describe('Amazon All Orders rows', () => {
+  const skus = ['SKU-TEE-L'];
+  const row = (cells: Record<string, string>, line = 2) => ({
+    line,
+    cells: {
+      'amazon-order-id': '114-1234567-1234567',
+      'purchase-date': '2025-03-14T10:00:00+00:00',
+      'last-updated-date': '2025-03-14T10:05:00+00:00',
+      'order-status': 'Unshipped',
+      'fulfillment-channel': 'Amazon',
+      'sales-channel': 'Amazon.com',
+      'ship-service-level': 'Standard',
+      sku: 'SKU-TEE-L',
+      'item-status': 'Unshipped',
+      quantity: '1',
+      'item-price': '30.00',
+      'ship-state': 'CA',
+      'ship-country': 'US',
+      ...cells,
+    },
+  });
+  it('a Multi-Channel Fulfillment order (sales-channel Non-Amazon) is not a sale of the channel: rejected with its id', () => {
+    for (const salesChannel of ['Non-Amazon', 'non-amazon']) {
+      const out = mapAmazonOrder(staticContext('amazon-us', { skus }), {
+        rows: [row({ 'sales-channel': salesChannel }, 7)],
+      });
+      expect(out.events).toEqual([]);
+      expect(out.rejects[0]!.errors.map((e) => e.code)).toEqual(['not_channel_order']);
+      expect(out.rejects[0]!.errors[0]!.message).toContain('114-1234567-1234567');
+      expect(out.rejects[0]!.errors[0]!.message).toContain('line 7');
+    }
+    // the same order sold on Amazon itself lands, allocated at the marketplace node
+    const sold = mapAmazonOrder(staticContext('amazon-us', { skus }), { rows: [row({})] });
+    expect(sold.events.map((e) => [e.type, e.node_id ?? null])).toEqual([
+      ['order_placed', null],
+      ['allocated', 'amazon-us:afn'],
     ]);
   });
 });
