@@ -76,6 +76,29 @@ function splitEvents(dir: string, beforeFile: string): { before: number; week: E
   return { before, week };
 }
 
+/**
+ * POSTs one slice of the week as a well-behaved sender does: a busy server (503 ingest_busy /
+ * ingest_unavailable, 429) is retried after its Retry-After, so a loaded machine slows the replay instead of
+ * ending the run; any other 5xx ends it.
+ */
+async function postEvents(url: string, key: string, body: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const reply = await fetch(`${url}/api/v1/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    });
+    await reply.arrayBuffer();
+    if (reply.status < 500 && reply.status !== 429) return; // rejected events are the server's to record
+    if ((reply.status === 503 || reply.status === 429) && attempt < 30) {
+      const seconds = Number(reply.headers.get('retry-after') ?? '1');
+      await new Promise((resolve) => setTimeout(resolve, (Number.isFinite(seconds) ? seconds : 1) * 1000));
+      continue;
+    }
+    throw new Error(`POST /events answered ${reply.status}`);
+  }
+}
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   const at = (sorted.length - 1) * q;
@@ -316,13 +339,7 @@ export async function benchChannelSync(options: { seconds?: number }): Promise<B
         const batch: Event[] = [];
         while (next < week.length && Date.parse(week[next]!.occurred_at) < until) batch.push(week[next++]!);
         if (batch.length === 0) continue;
-        const reply = await fetch(`${server.url}/api/v1/events`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-          body: JSON.stringify(batch),
-        });
-        await reply.arrayBuffer();
-        if (reply.status >= 500) throw new Error(`POST /events answered ${reply.status}`);
+        await postEvents(server.url, key, JSON.stringify(batch));
       }
       await settle('after the replay');
     } finally {

@@ -1,7 +1,20 @@
 -- grain: one row per event in the history of one subject, in ledger order (business time, then arrival).
--- $kind: sku_node ($id = sku, $node = node) | order | po | exception | approval
+-- $kind: sku_node ($id = sku, $node = node) | order | po | exception | approval | external ($id = a sales
+-- channel's own reference: a Shopify order name `#1001` or id, an Amazon order id, a WooCommerce order
+-- number; $channel narrows it to one channel)
 -- Besides the subject's own events: the workflow events on its exceptions and approval requests.
-WITH own AS (
+WITH external_orders AS (
+  -- our order ids of the channel orders with that reference (external_ref, or the channel's id in ours)
+  SELECT DISTINCT (payload->>'order_id') AS order_id
+  FROM event_log
+  WHERE $kind::VARCHAR = 'external'
+    AND type IN ('order_placed', 'order_cancelled', 'allocated', 'shipped', 'refund_issued')
+    AND ($channel::VARCHAR IS NULL OR starts_with(payload->>'order_id', $channel::VARCHAR || ':'))
+    AND ((payload->>'external_ref') IN ($id::VARCHAR, '#' || $id::VARCHAR)
+         OR (payload->>'order_id') = $id::VARCHAR
+         OR ends_with(payload->>'order_id', ':' || $id::VARCHAR))
+),
+own AS (
   SELECT seq, event_id, type, occurred_at, received_at, source, actor, payload
   FROM stg_event_log
   WHERE CASE $kind::VARCHAR
@@ -9,6 +22,7 @@ WITH own AS (
                                AND $node::VARCHAR IN ((payload->>'node_id'), (payload->>'from_node_id'),
                                                       (payload->>'to_node_id'))
           WHEN 'order' THEN (payload->>'order_id') = $id::VARCHAR
+          WHEN 'external' THEN (payload->>'order_id') IN (SELECT order_id FROM external_orders)
           WHEN 'po' THEN (payload->>'po_id') = $id::VARCHAR
                          OR (type = 'approval_requested' AND (payload->'action'->'po'->>'po_id') = $id::VARCHAR)
           WHEN 'exception' THEN (payload->>'exception_id') = $id::VARCHAR

@@ -1,7 +1,10 @@
 /**
  * Disruption: reservations a node can no longer honour are released so the run re-allocates them.
  * - A node that stopped shipping (`can_ship` false now) releases every unshipped reservation of ship
- *   orders (pickup orders collect in store and are not affected).
+ *   orders (pickup orders collect in store and are not affected) — except a claim another system made at a
+ *   node that ships for none of our channels: a marketplace fulfilling its own order from its own
+ *   warehouse (Amazon FBA, docs/channels-inbound.md). Releasing it would book the same units at one of
+ *   our nodes too, while the marketplace ships them anyway.
  * - A node whose `ship_capacity_per_day` dropped below what is allocated for the day releases the excess:
  *   the latest orders first (reverse FIFO), so earlier orders keep their place.
  * Released lines are open again and compete in the same run with their original placement priority.
@@ -29,7 +32,7 @@ export function planReleases(input: AllocationInput, day: Day): Release[] {
     if (claim.reserved <= 0) continue;
     const node = nodes.get(claim.nodeId);
     const order = orders.get(claim.orderId);
-    if (!node || !order || order.serviceLevel === 'pickup' || node.canShip) continue;
+    if (!node || !order || order.serviceLevel === 'pickup' || node.canShip || claim.external) continue;
     releases.push({ ...claimKey(claim), qty: claim.reserved, reason: 'node_stopped_shipping' });
     released.set(claim, claim.reserved);
   }

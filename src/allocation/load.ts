@@ -51,6 +51,7 @@ export async function loadClaims(warehouse: Warehouse, day: Day): Promise<ClaimI
     allocatedEvents: num(row.allocated_events),
     releasedEvents: num(row.released_events),
     allocatedDay: row.allocated_day === null ? null : num(row.allocated_day),
+    external: row.external === true,
   }));
 }
 

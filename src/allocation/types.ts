@@ -69,6 +69,11 @@ export interface ClaimInfo {
   releasedEvents: number;
   /** Business day of the claim's latest `allocated` event (the day whose capacity it uses). */
   allocatedDay: Day | null;
+  /**
+   * Every `allocated` event of the claim came from another system (not the allocator): a marketplace
+   * fulfilling its own order at its node, an outside OMS. Absent = false.
+   */
+  external?: boolean;
 }
 
 export type ServiceLevel = 'standard' | 'express' | 'pickup';

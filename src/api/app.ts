@@ -16,6 +16,7 @@ import { registerApprovals } from './routes/approvals.ts';
 import { registerAtp } from './routes/atp.ts';
 import { registerAudit } from './routes/audit.ts';
 import { registerAvailability } from './routes/availability.ts';
+import { type ChannelWebhookOptions, registerChannelWebhooks } from './routes/channel-webhooks.ts';
 import { registerChannels } from './routes/channels.ts';
 import { registerClose } from './routes/close.ts';
 import { registerDashboards } from './routes/dashboards.ts';
@@ -38,6 +39,8 @@ export interface AppOptions {
   sqlMaxRows: number;
   /** Throttling of failed authentications (API, metrics and the dashboards' login alike). */
   authThrottle?: Partial<AuthThrottleOptions>;
+  /** Inbound channel webhooks (body limit, per-channel rate, signature throttle). */
+  channelWebhooks?: ChannelWebhookOptions;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -224,6 +227,8 @@ export function createApp(ctx: ApiContext, options: AppOptions): { app: Express;
   registerSql(api, ctx, options.sqlMaxRows);
   registerKeys(api, ctx);
   registerDocs(api);
+  // Signed by the channel, not by an API key: mounted before the key check.
+  registerChannelWebhooks(app, ctx, options.channelWebhooks);
   app.use('/api/v1', auth, api.router);
   registerDashboards(app, ctx, { gate });
   // A known path with a method it does not have: 405 with Allow, not 404.

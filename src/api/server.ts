@@ -22,6 +22,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import type { RateLimitOptions } from './rate-limit.ts';
 import { ReaderPool } from './reader-pool.ts';
+import type { ChannelWebhookOptions } from './routes/channel-webhooks.ts';
 import { rebuildSite } from './routes/dashboards.ts';
 import { AnalystSandbox, configureSandboxConnection, type SandboxLimits } from './sandbox.ts';
 import { SerialWriter } from './writer.ts';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   >;
   /** Throttling of failed authentications per client address and overall (src/api/auth-throttle.ts). */
   authThrottle?: Partial<AuthThrottleOptions>;
+  /** Inbound channel webhooks: body limit, per-channel rate, failed-signature throttle (src/api/routes/channel-webhooks.ts). */
+  channelWebhooks?: ChannelWebhookOptions;
   /** Reader connections for the read routes. Default 4. */
   readers?: number;
   /** How long shutdown waits for requests in flight before cutting connections. Default 10 s. */
@@ -240,6 +243,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     rateLimit: { ...DEFAULT_RATE_LIMIT, ...options.rateLimit },
     sqlMaxRows: sqlLimits.maxRows,
     ...(options.authThrottle ? { authThrottle: options.authThrottle } : {}),
+    ...(options.channelWebhooks ? { channelWebhooks: options.channelWebhooks } : {}),
   });
   let inFlight = 0;
   let settled: (() => void) | undefined;

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { deleteSecret, storeJsonSecret } from '../secrets/store.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
+import { inboundSettingsSchema } from './inbound/settings.ts';
 
 export const PLATFORMS = ['shopify', 'woocommerce', 'amazon', 'webhook'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -23,6 +24,8 @@ const shopifyLocation = z
 const common = {
   /** Read back what the channel shows this often (minutes; 0 = only on demand). Platforms without a read API ignore it. */
   drift_check_minutes: z.number().int().min(0).max(10_080).default(15),
+  /** How orders coming in from the channel map (regions, service levels, locations, Amazon's node): src/channels/inbound/settings.ts. */
+  inbound: inboundSettingsSchema.optional(),
 };
 
 /**

@@ -357,6 +357,13 @@ export const cycleCountSchema = defineEvent('cycle_count', {
 // ---------------------------------------------------------------------------------------------------------
 // orders and fulfilment
 
+/**
+ * The sales channel's own reference for what an event is about (a Shopify order name `#1001`, an Amazon order
+ * id, a WooCommerce order number, a fulfilment or refund id): optional, kept so `retailos audit external REF`
+ * finds the order by the id the channel shows. Channel connectors set it; other senders may.
+ */
+const externalRef = label.optional();
+
 export const orderLineSchema = z.strictObject(
   {
     line_id: identifier,
@@ -377,6 +384,7 @@ export const orderPlacedSchema = defineEvent(
     promised_by: plannedDateOrTimestamp.optional(),
     pickup_node_id: identifier.optional(),
     lines: lines(orderLineSchema.shape),
+    external_ref: externalRef,
   },
   orderPlacedRules,
 );
@@ -389,7 +397,7 @@ const orderLineRef = {
   qty: quantity,
 };
 
-export const allocatedSchema = defineEvent('allocated', { ...orderLineRef });
+export const allocatedSchema = defineEvent('allocated', { ...orderLineRef, external_ref: externalRef });
 
 export const allocationReleasedSchema = defineEvent('allocation_released', {
   ...orderLineRef,
@@ -401,12 +409,14 @@ export const pickedSchema = defineEvent('picked', { ...orderLineRef });
 export const shippedSchema = defineEvent('shipped', {
   ...orderLineRef,
   carrier: label.optional(),
+  external_ref: externalRef,
 });
 
 export const orderCancelledSchema = defineEvent('order_cancelled', {
   order_id: identifier,
   line_id: identifier.optional(),
   reason: note.optional(),
+  external_ref: externalRef,
 });
 
 export const returnReceivedSchema = defineEvent('return_received', {
@@ -434,6 +444,7 @@ export const refundIssuedSchema = defineEvent('refund_issued', {
   return_id: identifier.optional(),
   amount: positiveMoney,
   reason: note.optional(),
+  external_ref: externalRef,
 });
 
 export const priceChangedSchema = defineEvent('price_changed', {

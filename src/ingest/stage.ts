@@ -17,11 +17,26 @@ export interface InputItem {
   value?: unknown;
   /** A problem the reader found before validation (malformed CSV row, oversized line…). */
   readError?: IssueRecord | undefined;
+  /**
+   * A reader that made an event and then refused it (a channel order with an unknown sku) says `invalid`:
+   * the reject keeps the event's id and type (`value`), so the event landing later resolves it.
+   */
+  rejectReason?: 'invalid' | undefined;
 }
 
 /** Validates one input and turns it into a landable event or a reject. */
 export function stageItem(item: InputItem): StagedEvent | StagedReject {
   if (item.readError) {
+    if (item.rejectReason === 'invalid') {
+      return {
+        reason: 'invalid',
+        raw: item.raw,
+        errors: [item.readError],
+        eventId: stringField(item.value, 'event_id'),
+        type: stringField(item.value, 'type'),
+        line: item.line,
+      };
+    }
     return { reason: 'unreadable', raw: item.raw, errors: [item.readError], line: item.line };
   }
   let value = item.value;

@@ -101,6 +101,8 @@ export const EXCLUDED_RELATIONS: Readonly<Record<string, string>> = {
   channel_sync_status:
     'outbound-sync bookkeeping: its errors name channel endpoints (GET /api/v1/channels/status)',
   channel_items: "outbound-sync bookkeeping: each channel's own ids for our skus",
+  channel_deliveries:
+    "inbound webhook inbox: raw bodies hold customers' names and addresses (their events are in events)",
   business_clock_mark: "a cache of the business clock's watermark: read business_clock",
 };
 

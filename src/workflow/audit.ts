@@ -1,5 +1,6 @@
 /**
- * The audit trail: for one sku × node, order, purchase order, exception or approval request, every event in
+ * The audit trail: for one sku × node, order (also found by a sales channel's own reference), purchase order,
+ * exception or approval request, every event in
  * its history with actor and time, including the workflow decisions on its exceptions and approvals. The
  * event log is the record: nothing here is stored separately, so the trail cannot disagree with it.
  */
@@ -7,7 +8,7 @@ import { WorkflowError } from './errors.ts';
 import type { Reader } from './reader.ts';
 import { workflowSql } from './sql.ts';
 
-export const AUDIT_SUBJECTS = ['sku_node', 'order', 'po', 'exception', 'approval'] as const;
+export const AUDIT_SUBJECTS = ['sku_node', 'order', 'po', 'exception', 'approval', 'external'] as const;
 export type AuditSubject = (typeof AUDIT_SUBJECTS)[number];
 
 export interface AuditEntry {
@@ -23,7 +24,14 @@ export interface AuditEntry {
 
 export async function auditTrail(
   reader: Reader,
-  subject: { kind: AuditSubject; id: string; nodeId?: string | undefined; limit?: number },
+  subject: {
+    kind: AuditSubject;
+    id: string;
+    nodeId?: string | undefined;
+    /** external: only this channel's orders. */
+    channelId?: string | undefined;
+    limit?: number;
+  },
 ): Promise<AuditEntry[]> {
   if (subject.kind === 'sku_node' && subject.nodeId === undefined) {
     throw new WorkflowError('invalid', 'The history of a sku needs its node too (sku × node).');
@@ -32,6 +40,7 @@ export async function auditTrail(
     kind: subject.kind,
     id: subject.id,
     node: subject.nodeId ?? null,
+    channel: subject.channelId ?? null,
     limit: subject.limit ?? 10_000,
   });
   return rows.map((row) => ({

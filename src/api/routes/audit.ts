@@ -20,11 +20,13 @@ export function registerAudit(api: ApiRouter, ctx: ApiContext): void {
     method: 'get',
     path: '/audit/:kind/:id',
     tag: 'audit',
-    summary: 'The full history of a sku × node, order, PO, exception or approval, with actors',
+    summary:
+      "The full history of a sku × node, order (or a channel's order by its own reference: kind external), PO, exception or approval, with actors",
     permission: 'audit:read',
     params: z.strictObject({ kind: z.enum(AUDIT_SUBJECTS), id: z.string().min(1).max(128) }),
     query: z.strictObject({
       node_id: z.string().min(1).max(128).optional().describe('sku_node: the node'),
+      channel_id: z.string().min(1).max(128).optional().describe("external: only this channel's orders"),
       limit: z.coerce.number().int().min(1).max(10_000).default(1_000),
     }),
     response: z.object({ data: z.array(entry) }),
@@ -35,6 +37,7 @@ export function registerAudit(api: ApiRouter, ctx: ApiContext): void {
           kind: params.kind,
           id: params.id,
           nodeId: query.node_id,
+          channelId: query.channel_id,
           limit: query.limit,
         }),
       );

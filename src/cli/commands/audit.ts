@@ -12,6 +12,7 @@ const KINDS: Record<string, AuditSubject> = {
   po: 'po',
   exception: 'exception',
   approval: 'approval',
+  external: 'external',
 };
 
 /** Why a history can be empty, and where the ids come from. */
@@ -24,6 +25,8 @@ const NOTHING: Record<AuditSubject, (id: string, node: string | undefined) => st
   exception: (id) =>
     `No history for exception ${id}: it has none until someone acts on it, or the id is unknown (retailos exceptions list).`,
   approval: (id) => `No history for approval request ${id} (retailos approvals list).`,
+  external: (id) =>
+    `No channel order with the reference ${id}: give the order's name or number as the channel shows it (#1001, 1001, an Amazon order id); orders refused at ingest are in retailos rejects list.`,
 };
 
 export const auditCommand: Command = {
@@ -31,15 +34,18 @@ export const auditCommand: Command = {
   summary:
     'The full history of a sku × node, order, PO, exception or approval: events and decisions with actors.',
   usage:
-    'retailos audit sku SKU --node NODE | order ID | po ID | exception ID | approval ID [--limit N] [--format FMT]',
+    'retailos audit sku SKU --node NODE | order ID | external REF [--channel ID] | po ID | exception ID | approval ID [--limit N] [--format FMT]',
   details: [
     'Every event of the subject in ledger order (business time, then arrival) with its actor and source,',
     'and the workflow decisions on its exceptions and approval requests. Read from the event log itself.',
     'The ids are those other commands print: exception ids of retailos exceptions list or allocate --explain,',
     'request ids of retailos approvals list, PO ids of retailos replenish explain (PO-<recommendation id>).',
+    "external REF: a sales channel's order by its own reference (a Shopify name #1001 or order id, an Amazon",
+    'order id, a WooCommerce order number), as landed by the channel webhooks and ingest --from.',
   ].join('\n'),
   options: {
     node: { type: 'string', valueName: 'NODE', description: 'sku: the node' },
+    channel: { type: 'string', valueName: 'ID', description: 'external: only this channel' },
     limit: { type: 'string', valueName: 'N', description: 'at most N events (default 10,000)' },
     format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
   },
@@ -58,6 +64,7 @@ export const auditCommand: Command = {
         kind,
         id,
         nodeId: stringFlag(args, 'node'),
+        channelId: stringFlag(args, 'channel'),
         ...(limit === undefined ? {} : { limit }),
       });
       const columns = ['occurred_at', 'type', 'actor', 'source', 'event_id', 'payload'];

@@ -97,6 +97,18 @@ describe('retailos channels', () => {
     const failed = await runMain(['channels', 'sync', 'WEB', '--db', db]);
     expect(failed.status).toBe(1);
     expect(failed.stdout).toMatch(/failed: .*503/);
+    // status: the last publication stays, the waiting quantity shows as lag (since its event was accepted)
+    const waiting = JSON.parse(
+      (await runMain(['channels', 'status', '--db', db, '--format', 'json'])).stdout,
+    )[0];
+    expect(waiting).toMatchObject({
+      channel_id: 'WEB',
+      pending: 1,
+      last_published_at: row.last_published_at,
+    });
+    expect(waiting.last_published_at).not.toBeNull();
+    expect(waiting.lag_seconds).toBeGreaterThan(0);
+    expect(waiting.consecutive_failures).toBeGreaterThan(0);
     store.down = false;
     expect((await runMain(['channels', 'sync', 'WEB', '--db', db])).status).toBe(0);
     expect(store.stockOf('SKU-003')).toBe(3);

@@ -213,6 +213,29 @@ describe.each(STRATEGIES)('acceptance (%s)', (_name, make) => {
     });
   });
 
+  it('leaves a claim another system made at a node that does not ship for us (a marketplace fulfilling it)', async () => {
+    // FBA: Amazon allocated O1 at its own node (can_ship false for our channels). Re-routing it to N2 would
+    // book the units twice; O2, our own claim at a node that stopped shipping, is still re-routed.
+    const result = await run(
+      scenario({
+        nodes: {
+          FBA: { canShip: false, stock: { A: 5 } },
+          N1: { canShip: false, lanes: { east: [1, 1, 0.5] }, stock: { A: 2 } },
+          N2: { lanes: { east: [1, 2, 1] }, stock: { A: 5 } },
+        },
+        claims: [
+          { orderId: 'O1', lineId: '1', nodeId: 'FBA', sku: 'A', reserved: 2, external: true },
+          { orderId: 'O2', lineId: '1', nodeId: 'N1', sku: 'A', reserved: 1, external: false },
+        ],
+        orders: { O1: { lines: [['A', 2, 0]] }, O2: { lines: [['A', 1, 0]] } },
+      }),
+    );
+    expect(result.releases).toEqual([
+      { orderId: 'O2', lineId: '1', sku: 'A', nodeId: 'N1', qty: 1, reason: 'node_stopped_shipping' },
+    ]);
+    expect(picks(result)).toEqual(['O2/1@N2x1']);
+  });
+
   it('releases the latest orders first when a node’s capacity drops below what is allocated today', async () => {
     // N1 now ships 3 a day but has 4 allocated today (O1: 2, O2: 2): O2 (later) gives back 1, which N2 ships.
     const result = await run(

@@ -86,6 +86,18 @@ const DOC_FIELDS: Record<EventType, string[]> = {
   po_cancelled: ['po_id', 'line_id'],
 };
 
+/**
+ * Optional fields added after EVENTS.md v1 (additive extensions, documented where they are used): the sales
+ * channel's own reference on order events (docs/channels.md, "Inbound").
+ */
+const EXTENDED: Partial<Record<EventType, string[]>> = {
+  order_placed: ['external_ref'],
+  allocated: ['external_ref'],
+  shipped: ['external_ref'],
+  order_cancelled: ['external_ref'],
+  refund_issued: ['external_ref'],
+};
+
 /** Fields EVENTS.md marks optional (`?`), besides the envelope's `source` and `actor`. */
 const DOC_OPTIONAL: Record<EventType, string[]> = {
   item_upserted: ['brand', 'pack_size', 'supplier_id', 'moq'],
@@ -770,14 +782,14 @@ describe.each(EVENT_TYPES)('%s', (type) => {
   const { full, minimal } = EXAMPLES[type];
 
   it('declares the envelope then the fields in EVENTS.md order', () => {
-    expect(Object.keys(schema.shape)).toEqual([...ENVELOPE, ...DOC_FIELDS[type]]);
+    expect(Object.keys(schema.shape)).toEqual([...ENVELOPE, ...DOC_FIELDS[type], ...(EXTENDED[type] ?? [])]);
   });
 
   it('marks exactly the optional fields of EVENTS.md as optional', () => {
     const optional = Object.entries(schema.shape)
       .filter(([, field]) => field._zod.optin === 'optional')
       .map(([key]) => key);
-    expect(optional).toEqual(['source', 'actor', ...DOC_OPTIONAL[type]]);
+    expect(optional).toEqual(['source', 'actor', ...DOC_OPTIONAL[type], ...(EXTENDED[type] ?? [])]);
   });
 
   it('accepts a complete event and returns it unchanged', () => {
