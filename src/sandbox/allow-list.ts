@@ -10,6 +10,7 @@ export type RelationGroup =
   | 'contract'
   | 'event store'
   | 'staging'
+  | 'typed events'
   | 'ledger'
   | 'marts'
   | 'forecasts'
@@ -41,6 +42,12 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   // batch (its counts; the file names it shows are those of events.source_file).
   ...relations('event store', 'event_log ingest_batches'),
   ...relations('staging', 'stg_items stg_nodes stg_channels stg_lanes stg_suppliers'),
+  // One typed view per event family (sql/staging/events_*.sql), so no analyst writes JSON paths.
+  ...relations(
+    'typed events',
+    `events_sales events_orders events_fulfilment events_returns events_refunds events_receipts events_transfers
+     events_adjustments_counts events_purchase_orders events_prices`,
+  ),
   // Ledger read models, and the journal they are computed from (postings, reservations, purchase lines).
   ...relations(
     'ledger',
