@@ -61,7 +61,8 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     `mart_inventory_rollforward mart_kpis mart_margin_by_node mart_margin_daily mart_order_fulfilment
      mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes
      mart_clock mart_periods mart_kpi_daily mart_kpi_definitions mart_stock_daily mart_kpi_daily_operations
-     mart_kpi_daily_finance mart_kpi_daily_demand mart_stockouts_daily`,
+     mart_kpi_daily_finance mart_kpi_daily_demand mart_stockouts_daily
+     mart_returns mart_returns_recovery`,
   ),
   ...relations(
     'forecasts',
@@ -76,7 +77,7 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     `replenishment_runs replenishment_recommendations supplier_po_history supplier_performance
      supplier_performance_monthly supplier_exposure replenishment_exceptions`,
   ),
-  ...relations('workflow', 'workflow_approvals exception_status'),
+  ...relations('workflow', 'workflow_approvals exception_status returns_recovery_rates'),
   ...relations('alerts', 'alerts anomalies'),
   // What a channel showed other than what we published (src/channels/drift.ts).
   ...relations('channels', 'channel_drift channel_drift_exceptions'),
