@@ -62,7 +62,7 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
      mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes
      mart_clock mart_periods mart_kpi_daily mart_kpi_definitions mart_stock_daily mart_kpi_daily_operations
      mart_kpi_daily_finance mart_kpi_daily_demand mart_stockouts_daily
-     mart_returns mart_returns_recovery`,
+     mart_returns mart_returns_recovery mart_order_fulfilment_cost`,
   ),
   ...relations(
     'forecasts',
