@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isReject, stageItem } from '../../src/ingest/stage.ts';
+import { runAnalystQuery } from '../../src/sandbox/local.ts';
 import { EventLander, type StagedEvent, toColumns } from '../../src/warehouse/landing.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 
@@ -261,11 +262,13 @@ const GIVEN: Record<string, unknown>[] = [
 
 describe('typed event views (given events → expected typed rows)', () => {
   let dir: string;
+  let file: string;
   let warehouse: Warehouse;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'retailos-events-typed-'));
-    warehouse = await Warehouse.open(path.join(dir, 'w.duckdb'));
+    file = path.join(dir, 'w.duckdb');
+    warehouse = await Warehouse.open(file);
     await land(warehouse, ...GIVEN);
   });
   afterAll(async () => {
@@ -677,5 +680,18 @@ describe('typed event views (given events → expected typed rows)', () => {
       returns: 3,
       sales: 2,
     });
+  });
+
+  it('analysts can read the views through the SQL sandbox, with no JSON path', async () => {
+    await warehouse.close();
+    try {
+      const result = await runAnalystQuery(
+        file,
+        "SELECT order_id, sum(line_value) AS value FROM events_orders WHERE service_level = 'standard' GROUP BY ALL",
+      );
+      expect(result.rows).toEqual([{ order_id: 'O1', value: 23.25 }]);
+    } finally {
+      warehouse = await Warehouse.open(file);
+    }
   });
 });
