@@ -10,6 +10,7 @@ export type RelationGroup =
   | 'contract'
   | 'event store'
   | 'staging'
+  | 'typed events'
   | 'ledger'
   | 'marts'
   | 'forecasts'
@@ -42,6 +43,12 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   // names it shows are those of events.source_file).
   ...relations('event store', 'event_log stg_event_log ingest_batches'),
   ...relations('staging', 'stg_items stg_nodes stg_channels stg_lanes stg_suppliers'),
+  // One typed view per event family (sql/staging/events_*.sql), so no analyst writes JSON paths.
+  ...relations(
+    'typed events',
+    `events_sales events_orders events_fulfilment events_returns events_refunds events_receipts events_transfers
+     events_adjustments_counts events_purchase_orders events_prices`,
+  ),
   // Ledger read models, and the journal they are computed from (postings, reservations, purchase lines).
   ...relations(
     'ledger',
@@ -56,7 +63,8 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
      mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes
      mart_clock mart_periods mart_kpi_daily mart_kpi_definitions mart_stock_daily mart_kpi_daily_operations
      mart_kpi_daily_finance mart_kpi_daily_demand mart_kpi_daily_close mart_close mart_close_periods mart_close_drivers
-     mart_close_changes mart_close_late_events mart_close_pending`,
+     mart_close_changes mart_close_late_events mart_close_pending mart_stockouts_daily
+     mart_returns mart_returns_recovery mart_order_fulfilment_cost`,
   ),
   ...relations(
     'forecasts',
@@ -71,7 +79,7 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     `replenishment_runs replenishment_recommendations supplier_po_history supplier_performance
      supplier_performance_monthly supplier_exposure replenishment_exceptions`,
   ),
-  ...relations('workflow', 'workflow_approvals exception_status'),
+  ...relations('workflow', 'workflow_approvals exception_status returns_recovery_rates'),
   ...relations('alerts', 'alerts anomalies'),
   // What a channel showed other than what we published (src/channels/drift.ts).
   ...relations('channels', 'channel_drift channel_drift_exceptions'),

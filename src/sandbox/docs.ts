@@ -22,6 +22,7 @@ const GROUP_TITLES: Record<RelationGroup, string> = {
   contract: 'Read models of the event contract',
   'event store': 'Event store',
   staging: 'Staging (current master data)',
+  'typed events': 'Typed views of events (one per event family)',
   ledger: 'Ledger read models and journal',
   marts: 'Marts',
   forecasts: 'Forecasts and demand sensing',

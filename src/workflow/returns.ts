@@ -3,7 +3,8 @@
  * `returns_pending`; grading lands the contract's `return_graded` (the ledger moves the units: restock and
  * liquidate → sellable, refurbish → repair, return to vendor / write-off → out of stock), and a finished
  * refurbishment lands `status_changed` repair → sellable. Grading rules (condition → grade → disposition)
- * are configurable per category in `config/returns.json`, with recovery rates per disposition.
+ * are configurable per category in `config/returns.json`; recovery rates per disposition are the warehouse
+ * table returns_recovery_rates.
  */
 import path from 'node:path';
 import * as z from 'zod';
@@ -22,13 +23,16 @@ const conditionRules = z.record(z.string().min(1).max(64), outcome);
 export const returnsPolicySchema = z.strictObject({
   default: conditionRules,
   categories: z.record(z.string().min(1), conditionRules),
-  recovery_rate: z.strictObject({
-    restock: z.number().min(0).max(1),
-    refurbish: z.number().min(0).max(1),
-    liquidate: z.number().min(0).max(1),
-    return_to_vendor: z.number().min(0).max(1),
-    write_off: z.number().min(0).max(1),
-  }),
+  /**
+   * Moved to the warehouse (table returns_recovery_rates) so SQL and the tools share one copy; refused here
+   * rather than silently ignored.
+   */
+  recovery_rate: z
+    .never({
+      error:
+        'recovery rates now live in the warehouse table returns_recovery_rates (seeded with the former defaults); remove recovery_rate from this file',
+    })
+    .optional(),
   /** A refund later than this after the return's receipt is flagged. */
   refund_late_hours: z.number().positive(),
 });
@@ -250,24 +254,20 @@ export interface RecoveryRow {
   recovery_value: number;
 }
 
-/** Graded units per disposition, their value at cost and the value recovered (cost × the disposition's rate). */
-export async function recoveryByDisposition(
-  reader: Reader,
-  policy = defaultReturnsPolicy(),
-): Promise<RecoveryRow[]> {
+/**
+ * Graded units per disposition, their value at cost and the value recovered (cost × the disposition's rate).
+ * The rates are the warehouse's (table returns_recovery_rates), the same numbers mart_returns uses.
+ */
+export async function recoveryByDisposition(reader: Reader): Promise<RecoveryRow[]> {
   const rows = (await reader.all(workflowSql('returns_dispositions'), {})).map(plainRow);
-  return rows.map((row) => {
-    const rate = policy.recovery_rate[row.disposition as Disposition] ?? 0;
-    const cost = Number(row.cost_value);
-    return {
-      disposition: row.disposition as string,
-      returns: Number(row.returns),
-      units: Number(row.units),
-      cost_value: cost,
-      recovery_rate: rate,
-      recovery_value: Math.round(cost * rate * 100) / 100,
-    };
-  });
+  return rows.map((row) => ({
+    disposition: row.disposition as string,
+    returns: Number(row.returns),
+    units: Number(row.units),
+    cost_value: Number(row.cost_value),
+    recovery_rate: Number(row.recovery_rate),
+    recovery_value: Number(row.recovery_value),
+  }));
 }
 
 /** Return reasons by category, with what became of the units. */
