@@ -6,51 +6,17 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTIONS, helpText } from '../../src/cli/command.ts';
 import { simulateCommand } from '../../src/cli/commands/simulate.ts';
 import { type Manifest, readManifest } from '../../src/sim/simulate.ts';
-import { UserError } from '../../src/warehouse/errors.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
+import { runCli } from '../helpers/cli.ts';
 import { count, ingest, rejects, STACK_FRAME, useTempDir } from '../helpers/retailos.ts';
 
 const tmp = useTempDir();
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
 /** The command the way `retailos simulate …` runs it (parse, help, user errors), output captured. */
-async function simulateCli(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...simulateCommand.options, ...COMMON_OPTIONS },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      stdout.write(helpText(simulateCommand));
-      return { status: 0, stdout: stdout.text, stderr: stderr.text };
-    }
-    const status = await simulateCommand.run({ values, positionals }, { stdout, stderr, env: {} });
-    return { status, stdout: stdout.text, stderr: stderr.text };
-  } catch (error) {
-    if (error instanceof UserError) {
-      stderr.write(`retailos simulate: ${error.message}\n`);
-      return { status: error.exitCode, stdout: stdout.text, stderr: stderr.text };
-    }
-    throw error;
-  }
-}
+const simulateCli = (argv: string[]) => runCli(simulateCommand, argv);
 
 const FAULT_FLAGS = [
   '--late-rate',

@@ -3,17 +3,15 @@
  * request/approve/reject, returns list/grade — each a real warehouse file opened by the command.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTIONS, type Command } from '../../src/cli/command.ts';
+import type { Command } from '../../src/cli/command.ts';
 import { approvalsCommand } from '../../src/cli/commands/approvals.ts';
 import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
 import { returnsCommand } from '../../src/cli/commands/returns.ts';
 import { settingsCommand } from '../../src/cli/commands/settings.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
-import { UserError } from '../../src/warehouse/errors.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
+import { runCli } from '../helpers/cli.ts';
 import { ingest, REPO_ROOT, STACK_FRAME, toJsonl, useTempDir } from '../helpers/retailos.ts';
 
 const tmp = useTempDir();
@@ -32,36 +30,7 @@ async function logState(db: string): Promise<{ events: number; maxSeq: number }>
   }
 }
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-async function run(
-  command: Command,
-  argv: string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  let status: number;
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...command.options, ...COMMON_OPTIONS },
-      allowPositionals: true,
-      strict: true,
-    });
-    status = await command.run({ values, positionals }, { stdout, stderr, env: { USER: 'tester' } });
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    stderr.write(`retailos ${command.name}: ${error.message}\n`);
-    status = error.exitCode;
-  }
-  return { status, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (command: Command, argv: string[]) => runCli(command, argv, { USER: 'tester' });
 
 describe('workflow CLI', () => {
   it('exceptions, approvals and returns from the command line', async () => {

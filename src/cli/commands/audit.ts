@@ -1,18 +1,18 @@
-import { UserError } from '../../warehouse/errors.ts';
 import { type AuditSubject, auditTrail } from '../../workflow/audit.ts';
-import { positiveInt, stringFlag } from '../../workflow/cli-support.ts';
 import { warehouseReader } from '../../workflow/reader.ts';
-import type { Command } from '../command.ts';
-import { formatRows } from '../format.ts';
-import { outputFormat, withLedger } from './positions.ts';
+import { type CommandIo, defineCommand, defineGroup } from '../command.ts';
+import { formatRows, type OutputFormat } from '../format.ts';
+import { withLedger } from '../session.ts';
+import { FORMAT_OPTION } from '../shared-options.ts';
 
-const KINDS: Record<string, AuditSubject> = {
-  sku: 'sku_node',
-  order: 'order',
-  po: 'po',
-  exception: 'exception',
-  approval: 'approval',
-};
+/** The subcommands: the subject whose history, what its id is, and its help line. */
+const KINDS = [
+  { name: 'sku', kind: 'sku_node', id: 'SKU', summary: 'The history of a sku at a node (--node NODE).' },
+  { name: 'order', kind: 'order', id: 'ORDER_ID', summary: 'The history of an order.' },
+  { name: 'po', kind: 'po', id: 'PO_ID', summary: 'The history of a purchase order.' },
+  { name: 'exception', kind: 'exception', id: 'EXCEPTION_ID', summary: 'The decisions on an exception.' },
+  { name: 'approval', kind: 'approval', id: 'REQUEST_ID', summary: 'The history of an approval request.' },
+] as const satisfies readonly { name: string; kind: AuditSubject; id: string; summary: string }[];
 
 /** Why a history can be empty, and where the ids come from. */
 const NOTHING: Record<AuditSubject, (id: string, node: string | undefined) => string> = {
@@ -26,7 +26,65 @@ const NOTHING: Record<AuditSubject, (id: string, node: string | undefined) => st
   approval: (id) => `No history for approval request ${id} (retailos approvals list).`,
 };
 
-export const auditCommand: Command = {
+const COLUMNS = ['occurred_at', 'type', 'actor', 'source', 'event_id', 'payload'];
+
+const LIST_OPTIONS = {
+  limit: { type: 'int', min: 1, valueName: 'N', description: 'at most N events (default 10,000)' },
+  ...FORMAT_OPTION,
+} as const;
+
+type Subject = (typeof KINDS)[number];
+
+/** Prints the subject's history, or why it is empty. */
+function printHistory(
+  subject: Subject,
+  request: { id: string; node?: string | undefined; limit: number | undefined; format: OutputFormat },
+  db: string | undefined,
+  io: CommandIo,
+): Promise<number> {
+  const { id, node, limit, format } = request;
+  return withLedger({ db }, io, async (warehouse) => {
+    const rows = await auditTrail(warehouseReader(warehouse), {
+      kind: subject.kind,
+      id,
+      nodeId: node,
+      ...(limit === undefined ? {} : { limit }),
+    });
+    io.stdout.write(formatRows(COLUMNS, rows as unknown as Record<string, unknown>[], format));
+    if (rows.length === 0) io.stderr.write(`${NOTHING[subject.kind](id, node)}\n`);
+    return 0;
+  });
+}
+
+const idArgument = (subject: Subject) =>
+  ({
+    name: subject.id,
+    required: true,
+    missing: `Say whose history: retailos audit ${subject.name} ${subject.id} (see --help)`,
+  }) as const;
+
+const [SKU, ...OTHERS] = KINDS;
+
+const sku = defineCommand({
+  name: SKU.name,
+  summary: SKU.summary,
+  options: { node: { type: 'string', valueName: 'NODE', description: 'the node' }, ...LIST_OPTIONS },
+  arguments: [idArgument(SKU)],
+  run: (args, io) => printHistory(SKU, { id: args.positionals[0]!, ...args.values }, args.values.db, io),
+});
+
+const others = OTHERS.map((subject) =>
+  defineCommand({
+    name: subject.name,
+    summary: subject.summary,
+    options: LIST_OPTIONS,
+    arguments: [idArgument(subject)],
+    run: (args, io) =>
+      printHistory(subject, { id: args.positionals[0]!, ...args.values }, args.values.db, io),
+  }),
+);
+
+export const auditCommand = defineGroup({
   name: 'audit',
   summary:
     'The full history of a sku × node, order, PO, exception or approval: events and decisions with actors.',
@@ -38,32 +96,6 @@ export const auditCommand: Command = {
     'The ids are those other commands print: exception ids of retailos exceptions list or allocate --explain,',
     'request ids of retailos approvals list, PO ids of retailos replenish explain (PO-<recommendation id>).',
   ].join('\n'),
-  options: {
-    node: { type: 'string', valueName: 'NODE', description: 'sku: the node' },
-    limit: { type: 'string', valueName: 'N', description: 'at most N events (default 10,000)' },
-    format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
-  },
-  async run(args, io) {
-    const [what, id] = args.positionals;
-    const kind = what === undefined ? undefined : KINDS[what];
-    if (kind === undefined || id === undefined) {
-      throw new UserError(
-        `Say whose history: retailos audit ${Object.keys(KINDS).join('|')} ID (see --help)`,
-      );
-    }
-    const format = outputFormat(args);
-    const limit = positiveInt(stringFlag(args, 'limit'), '--limit');
-    return withLedger(args, io, async (warehouse) => {
-      const rows = await auditTrail(warehouseReader(warehouse), {
-        kind,
-        id,
-        nodeId: stringFlag(args, 'node'),
-        ...(limit === undefined ? {} : { limit }),
-      });
-      const columns = ['occurred_at', 'type', 'actor', 'source', 'event_id', 'payload'];
-      io.stdout.write(formatRows(columns, rows as unknown as Record<string, unknown>[], format));
-      if (rows.length === 0) io.stderr.write(`${NOTHING[kind](id, stringFlag(args, 'node'))}\n`);
-      return 0;
-    });
-  },
-};
+  subcommands: [sku, ...others],
+  missing: `Say whose history: retailos audit ${KINDS.map((k) => k.name).join('|')} ID (see --help)`,
+});
