@@ -91,6 +91,14 @@ export async function invoke(
     return 0;
   }
   const { leaf } = found;
+  // --help wins over every other mistake on the line (a missing ID, a required flag): help is how to fix them.
+  const asksHelp = tokenize(found.argv, { ...leaf.options, ...COMMON_OPTIONS }).some(
+    (token) => token.kind === 'option' && token.name === 'help',
+  );
+  if (asksHelp) {
+    io.stdout.write(helpText(leaf, found.path));
+    return 0;
+  }
   // An unknown flag that another subcommand takes: say whose it is.
   const others = leaves(found.root.command, found.root.path).filter((entry) => entry.leaf !== leaf);
   const ownerOf = (flag: string) => others.find((entry) => Object.hasOwn(entry.leaf.options, flag))?.path;
@@ -100,10 +108,6 @@ export async function invoke(
     arguments: leaf.arguments,
     ownerOf,
   });
-  if (line.values.help === true) {
-    io.stdout.write(helpText(leaf, found.path));
-    return 0;
-  }
   const args = { values: line.values, positionals: line.positionals, path: found.path } as Args;
   return leaf.run(args, io);
 }
