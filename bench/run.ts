@@ -89,6 +89,12 @@ const BENCHMARKS: Record<string, Benchmark> = {
     run: async (options) => (await import('./load.ts')).benchLoad(options),
     defaultEvents: 600_000,
   },
+  'channel-sync': {
+    summary:
+      'Black Friday week: oversold units, retailos push (measured latency) vs hourly sync; latency p50/p99',
+    run: async (options) => (await import('./channel-sync.ts')).benchChannelSync(options),
+    defaultEvents: 0,
+  },
   nab: {
     summary: 'NAB: our ONNX anomaly detector on all three profiles vs the published scores',
     run: async () => (await import('./nab.ts')).benchNab(),
@@ -107,7 +113,7 @@ const benchmark = name ? BENCHMARKS[name] : undefined;
 if (values.help || !benchmark) {
   process.stdout.write(
     [
-      'Usage: npm run bench -- <name> [--events N] [--seconds S (load)]',
+      'Usage: npm run bench -- <name> [--events N] [--seconds S (load, channel-sync: replay time)]',
       '',
       'Prints a table and writes bench/results/<name>.json.',
       '',

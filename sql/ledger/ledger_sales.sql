@@ -1,20 +1,14 @@
 -- grain: one row per sale posting: (event seq, posting_no) of every pos_sale and shipped event.
 -- Revenue is recognised at the sale (POS) or the shipment (orders: the order line's unit price); COGS is what
 -- the ledger booked to the customer account (units x the moving average at that moment).
--- POS sales are attributed to the store channel serving the node (channel_type 'store', listing the node or
--- listing none), else to channel 'pos'.
+-- POS sales are attributed to the store channel serving the node (ledger_store_channels), else to channel 'pos'.
 WITH sales AS (
   SELECT s.seq, s.posting_no, s.occurred_at, s.event_type, k.sku, k.node_id, -s.qty AS qty,
          -(s.value - s.variance_value) AS cogs, s.unit_price, s.order_id, s.line_id
   FROM ledger_stock s JOIN ledger_keys k USING (key_id)
   WHERE s.event_type IN ('pos_sale', 'shipped')
 ),
-store_channels AS (
-  SELECT n.node_id, min(c.channel_id) AS channel_id
-  FROM stg_channels c JOIN stg_nodes n ON c.node_ids IS NULL OR list_contains(c.node_ids, n.node_id)
-  WHERE c.channel_type = 'store'
-  GROUP BY n.node_id
-)
+store_channels AS (SELECT node_id, channel_id FROM ledger_store_channels)
 SELECT
   s.seq,
   s.posting_no,

@@ -1,136 +1,71 @@
--- grain: one row per (kpi, scope, scope_id): scope 'all' (scope_id NULL), 'node' or 'channel'. Flow KPIs
--- cover the trailing window of stockout_window_days days up to the business clock (window_start, window_end);
--- stock KPIs are the current positions. value = numerator / denominator (x 100 for unit '%').
---   inventory_accuracy  % of cycle counts in the window within tolerance
---   stockout_rate       % of stock accounts (sku x node, items only) with available <= 0
---   weeks_of_supply     on hand / average weekly units sold in the window
---   sell_through        % units sold in the window / (sold + on hand)
---   order_cycle_hours   placed → last shipment, orders fully shipped in the window (avg); and its stages
---                       placed_to_allocated_hours, allocated_to_picked_hours, picked_to_shipped_hours
---   cancellation_rate   % of order lines placed in the window that were cancelled
---   fill_rate           % of units ordered in the window that shipped
---   return_rate         % units returned / units shipped in the window (by the order's channel)
---   refund_processing_hours  return received → refund issued (refunds with a return_id, in the window)
---   fulfilment_cost_per_order  estimated cost (mart_order_fulfilment) per order shipped in the window
---   pick_backlog_days   node backlog / ship capacity per day (mart_pick_backlog)
-WITH cfg AS (
-  SELECT clock AS window_end, clock - to_days(stockout_window_days) AS window_start, stockout_window_days AS days,
-         count_tolerance_units, count_tolerance_pct
-  FROM ledger_config
+-- grain: one row per (kpi, period_grain, period_start, scope, scope_id): every KPI of mart_kpi_daily over every
+-- period of mart_periods ('day', 'week', 'month', 'trailing' = the last stockout_window_days days, 'all' = the
+-- whole window) and scope: 'all' (scope_id NULL), 'channel', 'node' or 'category' (where the KPI has that
+-- dimension; a weekly KPI has no day rows). numerator and denominator follow the KPI's aggregation
+-- (mart_kpi_definitions):
+--   ratio  Σ over the period's days;  last  the period's last day in the window;
+--   cover  the last day's numerator over (Σ denominator / days in the window × 7).
+-- value = numerator / denominator when the denominator is positive (× 100 for '%'), else NULL (a margin
+-- over negative net revenue is not a percentage); the numerator alone for a KPI without a denominator.
+-- complete = the period has ended by the business clock: compare complete periods only. window_start and
+-- window_end are the period's bounds as timestamps (what the API has always called them).
+WITH periods AS MATERIALIZED (SELECT * FROM mart_periods),
+base AS MATERIALIZED (SELECT * FROM mart_kpi_daily),
+scoped AS (
+  SELECT kpi, day, 'all' AS scope, NULL AS scope_id, numerator, denominator FROM base
+  UNION ALL
+  SELECT kpi, day, 'channel', channel_id, numerator, denominator FROM base WHERE channel_id IS NOT NULL
+  UNION ALL
+  SELECT kpi, day, 'node', node_id, numerator, denominator FROM base WHERE node_id IS NOT NULL
+  UNION ALL
+  SELECT kpi, day, 'category', category, numerator, denominator FROM base WHERE category IS NOT NULL
 ),
-counts AS (
-  SELECT k.node_id,
-         abs(s.qty) <= greatest(cfg.count_tolerance_units, cfg.count_tolerance_pct / 100 * abs(s.system_qty)) AS accurate
-  FROM ledger_stock s JOIN ledger_keys k USING (key_id), cfg
-  WHERE s.event_type = 'cycle_count' AND s.occurred_at > cfg.window_start AND s.occurred_at <= cfg.window_end
+daily AS (
+  SELECT kpi, day, scope, scope_id, sum(numerator) AS numerator, sum(denominator) AS denominator
+  FROM scoped GROUP BY ALL
 ),
-sold AS (
-  SELECT s.node_id, s.channel_id, s.qty
-  FROM ledger_sales s, cfg WHERE s.occurred_at > cfg.window_start AND s.occurred_at <= cfg.window_end
+in_period AS (
+  SELECT p.period_grain, p.period_start, p.period_end, p.complete, p.days_in_window, d.*,
+         -- the period's last day in the window (a level KPI is read there)
+         least(p.period_end, w.window_end) - 1 AS last_day
+  FROM periods p
+  CROSS JOIN (SELECT period_end AS window_end FROM periods WHERE period_grain = 'all') w
+  JOIN daily d ON d.day >= p.period_start AND d.day < p.period_end
 ),
-stock AS (
-  SELECT p.node_id, p.on_hand, p.available FROM inventory_positions p WHERE p.sku IN (SELECT sku FROM stg_items)
+aggregated AS MATERIALIZED (
+  SELECT i.kpi, i.period_grain, i.period_start, i.period_end, i.complete, i.scope, i.scope_id, k.unit, k.aggregation,
+         k.has_denominator,
+         CASE k.aggregation
+           WHEN 'ratio' THEN sum(i.numerator)
+           ELSE sum(i.numerator) FILTER (WHERE i.day = i.last_day) END AS numerator,
+         CASE k.aggregation
+           WHEN 'ratio' THEN sum(i.denominator)
+           WHEN 'last' THEN sum(i.denominator) FILTER (WHERE i.day = i.last_day)
+           ELSE sum(i.denominator) / any_value(i.days_in_window) * 7 END AS denominator
+  FROM in_period i JOIN mart_kpi_definitions k USING (kpi)
+  WHERE NOT (k.grain = 'week' AND i.period_grain = 'day') -- a weekly KPI has no day periods
+  GROUP BY i.kpi, i.period_grain, i.period_start, i.period_end, i.complete, i.scope, i.scope_id, k.unit, k.aggregation,
+           k.has_denominator
 ),
-orders_placed AS (
-  SELECT f.* FROM mart_order_fulfilment f, cfg WHERE f.placed_at > cfg.window_start AND f.placed_at <= cfg.window_end
-),
-orders_shipped AS (
-  SELECT f.* FROM mart_order_fulfilment f, cfg
-  WHERE f.fully_shipped AND f.last_shipped_at > cfg.window_start AND f.last_shipped_at <= cfg.window_end
-),
-returned AS (
-  SELECT coalesce(o.channel_id, 'unknown') AS channel_id, s.qty
-  FROM ledger_stock s
-  LEFT JOIN (SELECT DISTINCT order_id, channel_id FROM ledger_order_lines) o USING (order_id), cfg
-  WHERE s.event_type = 'return_received' AND s.occurred_at > cfg.window_start AND s.occurred_at <= cfg.window_end
-),
-refund_times AS (
-  SELECT epoch(e.occurred_at - min(r.occurred_at)) / 3600 AS hours
-  FROM event_log e
-  JOIN ledger_stock r ON r.event_type = 'return_received' AND r.return_id = (e.payload->>'return_id'), cfg
-  WHERE e.type = 'refund_issued' AND e.occurred_at > cfg.window_start AND e.occurred_at <= cfg.window_end
-  GROUP BY e.seq, e.occurred_at
-),
-kpis AS (
-  -- inventory accuracy
-  SELECT 'inventory_accuracy' AS kpi, 'all' AS scope, NULL AS scope_id, '%' AS unit,
-         count(*) FILTER (WHERE accurate) AS numerator, count(*) AS denominator FROM counts
+-- a count or an amount with nothing in a period is 0, not missing (scope 'all': every period)
+filled AS (
+  SELECT * FROM aggregated
   UNION ALL
-  SELECT 'inventory_accuracy', 'node', node_id, '%', count(*) FILTER (WHERE accurate), count(*)
-  FROM counts GROUP BY node_id
-  -- stockout rate
-  UNION ALL
-  SELECT 'stockout_rate', 'all', NULL, '%', count(*) FILTER (WHERE available <= 0), count(*) FROM stock
-  UNION ALL
-  SELECT 'stockout_rate', 'node', node_id, '%', count(*) FILTER (WHERE available <= 0), count(*)
-  FROM stock GROUP BY node_id
-  -- weeks of supply and sell-through
-  UNION ALL
-  SELECT 'weeks_of_supply', 'all', NULL, 'weeks', (SELECT sum(on_hand) FROM stock),
-         (SELECT sum(qty) FROM sold) / (SELECT days FROM cfg) * 7
-  UNION ALL
-  SELECT 'weeks_of_supply', 'node', st.node_id, 'weeks', st.on_hand, coalesce(sd.qty, 0) / (SELECT days FROM cfg) * 7
-  FROM (SELECT node_id, sum(on_hand) AS on_hand FROM stock GROUP BY node_id) st
-  LEFT JOIN (SELECT node_id, sum(qty) AS qty FROM sold GROUP BY node_id) sd USING (node_id)
-  UNION ALL
-  SELECT 'sell_through', 'all', NULL, '%', (SELECT sum(qty) FROM sold),
-         (SELECT sum(qty) FROM sold) + (SELECT sum(on_hand) FROM stock)
-  UNION ALL
-  SELECT 'sell_through', 'node', st.node_id, '%', coalesce(sd.qty, 0), coalesce(sd.qty, 0) + st.on_hand
-  FROM (SELECT node_id, sum(on_hand) AS on_hand FROM stock GROUP BY node_id) st
-  LEFT JOIN (SELECT node_id, sum(qty) AS qty FROM sold GROUP BY node_id) sd USING (node_id)
-  -- order cycle time and its stages (averages: numerator = total hours, denominator = orders)
-  UNION ALL
-  SELECT kpi, 'all', NULL, 'hours', sum(hours), count(hours)
-  FROM orders_shipped
-  UNPIVOT INCLUDE NULLS (hours FOR kpi IN (placed_to_shipped_hours AS 'order_cycle_hours', placed_to_allocated_hours,
-                             allocated_to_picked_hours, picked_to_shipped_hours))
-  GROUP BY kpi
-  UNION ALL
-  SELECT kpi, 'channel', channel_id, 'hours', sum(hours), count(hours)
-  FROM orders_shipped
-  UNPIVOT INCLUDE NULLS (hours FOR kpi IN (placed_to_shipped_hours AS 'order_cycle_hours', placed_to_allocated_hours,
-                             allocated_to_picked_hours, picked_to_shipped_hours))
-  GROUP BY kpi, channel_id
-  -- cancellation and fill rates
-  UNION ALL
-  SELECT 'cancellation_rate', 'all', NULL, '%', sum(lines_cancelled), sum(lines) FROM orders_placed
-  UNION ALL
-  SELECT 'cancellation_rate', 'channel', channel_id, '%', sum(lines_cancelled), sum(lines)
-  FROM orders_placed GROUP BY channel_id
-  UNION ALL
-  SELECT 'fill_rate', 'all', NULL, '%', sum(units_shipped), sum(units_ordered) FROM orders_placed
-  UNION ALL
-  SELECT 'fill_rate', 'channel', channel_id, '%', sum(units_shipped), sum(units_ordered)
-  FROM orders_placed GROUP BY channel_id
-  -- return rate
-  UNION ALL
-  SELECT 'return_rate', 'all', NULL, '%', (SELECT sum(qty) FROM returned),
-         (SELECT sum(qty) FROM sold WHERE channel_id IN (SELECT channel_id FROM ledger_order_lines))
-  UNION ALL
-  SELECT 'return_rate', 'channel', c.channel_id, '%', coalesce(r.qty, 0), c.qty
-  FROM (SELECT channel_id, sum(qty) AS qty FROM sold GROUP BY channel_id) c
-  LEFT JOIN (SELECT channel_id, sum(qty) AS qty FROM returned GROUP BY channel_id) r USING (channel_id)
-  WHERE c.channel_id IN (SELECT channel_id FROM ledger_order_lines)
-  -- refund processing time
-  UNION ALL
-  SELECT 'refund_processing_hours', 'all', NULL, 'hours', sum(hours), count(*) FROM refund_times
-  -- fulfilment cost
-  UNION ALL
-  SELECT 'fulfilment_cost_per_order', 'all', NULL, 'money', sum(fulfilment_cost), count(*) FROM orders_shipped
-  UNION ALL
-  SELECT 'fulfilment_cost_per_order', 'channel', channel_id, 'money', sum(fulfilment_cost), count(*)
-  FROM orders_shipped GROUP BY channel_id
-  -- pick backlog against capacity
-  UNION ALL
-  SELECT 'pick_backlog_days', 'node', node_id, 'days', backlog_units, ship_capacity_per_day FROM mart_pick_backlog
+  SELECT k.kpi, p.period_grain, p.period_start, p.period_end, p.complete, 'all', NULL, k.unit, k.aggregation,
+         k.has_denominator, 0, NULL
+  FROM periods p CROSS JOIN mart_kpi_definitions k
+  WHERE NOT k.has_denominator AND NOT (k.grain = 'week' AND p.period_grain = 'day')
+    AND NOT EXISTS (SELECT 1 FROM aggregated a WHERE a.kpi = k.kpi AND a.scope = 'all'
+                      AND a.period_grain = p.period_grain AND a.period_start = p.period_start)
 )
 SELECT
-  kpi, scope, scope_id,
-  round(CASE WHEN unit = '%' THEN 100.0 ELSE 1.0 END * numerator / nullif(denominator, 0), 4) AS value,
+  kpi, period_grain, period_start, period_end, complete, scope, scope_id,
+  round(CASE WHEN unit = '%' THEN 100.0 ELSE 1.0 END
+        * CASE WHEN NOT has_denominator THEN coalesce(numerator, 0)
+               WHEN denominator > 0 THEN numerator / denominator END, 4) AS value,
   unit,
   CAST(numerator AS DOUBLE) AS numerator,
   CAST(denominator AS DOUBLE) AS denominator,
-  cfg.window_start,
-  cfg.window_end
-FROM kpis CROSS JOIN cfg
+  CAST(period_start AS TIMESTAMPTZ) AS window_start,
+  CAST(period_end AS TIMESTAMPTZ) AS window_end
+FROM filled

@@ -2,7 +2,8 @@
 -- revenue (at sale/shipment) - refunds = net_revenue; cogs (at the moving average) - returned_cogs (returns
 -- back at the cost they shipped at) = net_cogs; gross_margin = net_revenue - net_cogs;
 -- margin_pct = gross_margin / net_revenue * 100 (NULL unless net_revenue > 0). Refunds land on their own day, on the channel of their order
--- and the category of their line ('unassigned' for an order-level refund).
+-- and the category of their line ('unassigned' for an order-level refund). Returns land on their order's
+-- channel; a return without an order id (a store sale brought back to a store) on that store's channel.
 WITH sales AS (
   SELECT day, channel_id, category, sum(qty) AS units_sold, sum(revenue) AS revenue, sum(cogs) AS cogs
   FROM ledger_sales GROUP BY ALL
@@ -11,12 +12,15 @@ orders AS (
   SELECT order_id, any_value(channel_id) AS channel_id FROM ledger_order_lines GROUP BY order_id
 ),
 returned AS (
-  SELECT CAST(s.occurred_at AS DATE) AS day, coalesce(o.channel_id, 'unknown') AS channel_id,
+  -- a return without an order (a store sale brought back) belongs to the channel of the store it came back to
+  SELECT CAST(s.occurred_at AS DATE) AS day,
+         coalesce(o.channel_id, CASE WHEN s.order_id IS NULL THEN sc.channel_id END, 'unknown') AS channel_id,
          coalesce(i.category, 'unknown') AS category, sum(s.qty) AS units_returned,
          sum(s.value - s.variance_value) AS returned_cogs
   FROM ledger_stock s
   JOIN ledger_keys k USING (key_id)
   LEFT JOIN orders o ON o.order_id = s.order_id
+  LEFT JOIN ledger_store_channels sc ON sc.node_id = k.node_id
   LEFT JOIN stg_items i ON i.sku = k.sku
   WHERE s.event_type = 'return_received'
   GROUP BY ALL

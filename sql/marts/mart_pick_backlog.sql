@@ -2,7 +2,7 @@
 -- picked: per order line, reserved minus what is picked and not yet shipped), the node's ship capacity
 -- (units/day; NULL = unlimited), the backlog in days of capacity, the next carrier cutoff after the business
 -- clock (carrier_cutoff is taken as UTC) and the share of a day's capacity left until it.
-WITH cfg AS (SELECT clock FROM ledger_config),
+WITH cfg AS (SELECT as_of AS clock FROM mart_clock),
 reserved AS (
   SELECT order_id, line_id, node_id, sum(qty) AS reserved
   FROM ledger_reservations GROUP BY ALL HAVING sum(qty) > 0

@@ -2,7 +2,7 @@
 -- price (the latest all-channel price change in force at the business clock, else the list price), and two
 -- exposures: price_below_cost (current price < average cost: below_cost_value = on_hand x the gap) and aged
 -- (no sale at the node for aged_stock_days: last_sale_at before clock - aged_stock_days, or never).
-WITH cfg AS (SELECT * FROM ledger_config),
+WITH cfg AS (SELECT l.* EXCLUDE (clock), c.as_of AS clock FROM ledger_config l CROSS JOIN mart_clock c),
 prices AS (
   SELECT p.sku, arg_max(p.price, (p.starts_at, p.seq)) AS price, arg_max(p.reason, (p.starts_at, p.seq)) AS reason
   FROM ledger_prices p, cfg

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import type { ChannelPublisher } from '../channels/outbound/publisher.ts';
 import type { HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { type OperationsContext, operationsContext } from '../operations/context.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
@@ -34,6 +35,8 @@ export interface ApiContext {
    * runs without it. `flush()` runs what is pending now and waits for it.
    */
   operations: { notify(): void; flush(): Promise<void> } | null;
+  /** The outbound channel sync (src/channels/outbound/publisher.ts); null when the server runs without it. */
+  channels: ChannelPublisher | null;
   /** Set when shutdown begins: new requests get 503. */
   draining: boolean;
 }

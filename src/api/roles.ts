@@ -33,6 +33,12 @@ export const PERMISSIONS = [
   'alerts:read',
   'subscriptions:manage',
   'jobs:read',
+  /** Channel connections without credentials, outbound sync status and publications (docs/channels.md). */
+  'channels:read',
+  /** Push to a channel now, retry refused quantities, fix drift. */
+  'channels:sync',
+  /** Add, change, test and remove channel connections (they hold the channels' credentials). */
+  'channels:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -62,6 +68,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'forecasts:read',
     'alerts:read',
     'subscriptions:manage',
+    'channels:read',
   ],
   planner: [
     'inventory:read',
@@ -81,6 +88,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit:read',
     'alerts:read',
     'subscriptions:manage',
+    'channels:read',
+    'channels:sync',
   ],
   warehouse: [
     'events:write',
@@ -94,6 +103,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'returns:grade',
     'alerts:read',
     'subscriptions:manage',
+    'channels:read',
   ],
   finance: [
     'inventory:read',
@@ -121,6 +131,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'docs:read',
     'alerts:read',
     'subscriptions:manage',
+    'channels:read',
   ],
   integration: ['events:write', 'inventory:read', 'orders:read', 'rejects:read', 'metrics:read', 'docs:read'],
   // An integration whose prices, purchase orders and transfers were approved in the source system.

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { AllocationScheduler } from '../allocation/scheduler.ts';
+import { ChannelPublisher, type PublisherOptions } from '../channels/outbound/publisher.ts';
 import { type HttpIngestOptions, HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { defaultPoolSize } from '../ingest/stage-pool.ts';
 import { createScheduler, persistentHooks, type Scheduler } from '../jobs/index.ts';
@@ -62,6 +63,14 @@ export interface ServerOptions {
    * workflow sync, the pipeline as a safety net) on their cron schedules. On by default.
    */
   jobs?: { enabled?: boolean };
+  /**
+   * The outbound channel sync (docs/channels.md): after every pipeline run that moved the ledger, what each
+   * connected channel may sell is pushed to it. On by default (it does nothing without connections).
+   */
+  channels?: { enabled?: boolean } & Pick<
+    PublisherOptions,
+    'debounceMs' | 'tickMs' | 'backoff' | 'targets' | 'onSync'
+  >;
 }
 
 export const DEFAULT_LIMITS: ApiLimits = {
@@ -101,6 +110,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let context: ApiContext;
   let operations: AllocationScheduler | undefined;
   let scheduler: Scheduler | undefined;
+  let channels: ChannelPublisher | undefined;
   try {
     const keys = new KeyRing();
     keys.replace(await listKeys(warehouse, false));
@@ -137,6 +147,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         if (outcome.accepted > 0) operations?.notify();
       },
     });
+    if (options.channels?.enabled ?? true) {
+      const { enabled: _enabled, ...publisher } = options.channels ?? {};
+      channels = new ChannelPublisher(warehouse, { exclusive, logger, ...publisher });
+    }
     if (options.operations?.enabled ?? true) {
       operations = createOperationsScheduler(warehouse, {
         exclusive,
@@ -148,6 +162,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           maxLedgerEvents: options.operations?.maxLedgerEvents ?? 20_000,
         },
         onReport(report) {
+          // The ledger moved: channels may have something new to sell (or less).
+          if (report.ledger || report.allocation) channels?.notify();
           if (report.ledger || report.allocation) {
             logger.info(
               {
@@ -175,6 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       limits,
       exclusive,
       operations: operations ?? null,
+      channels: channels ?? null,
       draining: false,
     };
     if (options.jobs?.enabled ?? true) {
@@ -265,6 +282,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Catch up with events landed while no server ran (a file ingest, a crash before the pipeline ran).
   if (operations && (await ledgerLag(warehouse)).pendingEvents > 0) operations.notify();
   scheduler?.start();
+  channels?.start();
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -288,6 +306,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Runs in flight finish (jobs are aborted after a grace period); what is pending is caught up later.
       await scheduler?.stop();
       await operations?.stop();
+      await channels?.stop();
       await ctx.exclusive(async () => {});
       ctx.readers.close();
       await ctx.sandbox.close();

@@ -65,6 +65,8 @@ export interface EnumOption extends OptionBase {
 export interface ListOption extends OptionBase {
   type: 'list';
   choices?: readonly string[];
+  /** False: each value is kept whole, commas and all (`--secret token=a,b`); repeat the flag instead. */
+  split?: boolean;
 }
 
 /** A business time, by the one parser (src/clock/time.ts: strict ISO-8601, no offset = UTC). */

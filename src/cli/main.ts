@@ -4,6 +4,7 @@ import { allocateCommand } from './commands/allocate.ts';
 import { approvalsCommand } from './commands/approvals.ts';
 import { auditCommand } from './commands/audit.ts';
 import { availabilityCommand } from './commands/availability.ts';
+import { channelsCommand } from './commands/channels.ts';
 import { checkCommand } from './commands/check.ts';
 import { dashboardsCommand } from './commands/dashboards.ts';
 import { demoCommand } from './commands/demo.ts';
@@ -12,6 +13,7 @@ import { forecastCommand } from './commands/forecast.ts';
 import { ingestCommand } from './commands/ingest.ts';
 import { initCommand } from './commands/init.ts';
 import { keysCommand } from './commands/keys.ts';
+import { kpisCommand } from './commands/kpis.ts';
 import { nabCommand } from './commands/nab.ts';
 import { positionsCommand } from './commands/positions.ts';
 import { refreshCommand } from './commands/refresh.ts';
@@ -35,7 +37,9 @@ export const COMMANDS: readonly Command[] = [
   refreshCommand,
   settingsCommand,
   positionsCommand,
+  kpisCommand,
   availabilityCommand,
+  channelsCommand,
   exceptionsCommand,
   approvalsCommand,
   returnsCommand,

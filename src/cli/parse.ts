@@ -162,6 +162,7 @@ function typedValue(flag: string, spec: OptionSpec, given: string[]): unknown {
     case 'enum':
       return oneOf(flag, text, spec.choices);
     case 'list': {
+      if (spec.split === false) return given;
       const words = given.flatMap((entry) =>
         entry
           .split(',')

@@ -13,42 +13,41 @@ export interface PageSpec {
   datasets: readonly string[];
 }
 
-const DIMENSIONS = ['meta', 'channels', 'nodes', 'categories'] as const;
+const DIMENSIONS = ['meta', 'periods', 'kpi_definitions', 'channels', 'nodes', 'categories'] as const;
 
 export const PAGES: readonly PageSpec[] = [
   {
     page: 'index',
     title: 'Executive overview',
-    datasets: [
-      ...DIMENSIONS,
-      'kpi_daily',
-      'stock_daily',
-      'inventory_value_daily',
-      'margin_daily',
-      'aged_stock',
-    ],
+    datasets: [...DIMENSIONS, 'kpi_operations', 'kpi_finance', 'kpi_demand', 'margin_daily', 'aged_stock'],
   },
   {
     page: 'inventory',
     title: 'Inventory health',
     datasets: [
       ...DIMENSIONS,
+      'kpi_operations',
       'positions_by_node',
       'channel_availability',
       'stock_daily',
-      'count_accuracy',
       'stock_watch',
     ],
   },
-  { page: 'exceptions', title: 'Exceptions', datasets: ['meta', 'nodes', 'exceptions', 'exception_queue'] },
+  {
+    page: 'exceptions',
+    title: 'Exceptions',
+    datasets: ['meta', 'periods', 'nodes', 'exceptions', 'exception_queue'],
+  },
   {
     page: 'replenishment',
     title: 'Replenishment',
     datasets: [
       'meta',
+      'periods',
       'nodes',
       'categories',
       'recommendations',
+      'recommendation_status',
       'supplier_performance',
       'late_po_exposure',
       'supplier_lead_times',
@@ -59,30 +58,38 @@ export const PAGES: readonly PageSpec[] = [
     title: 'Orders and fulfilment',
     datasets: [
       'meta',
+      'periods',
+      'kpi_definitions',
       'channels',
       'nodes',
-      'orders_daily',
+      'kpi_operations',
       'shipments_by_node',
       'pick_backlog',
-      'backlog_daily',
     ],
   },
   {
     page: 'margin',
     title: 'Margin',
-    datasets: [...DIMENSIONS, 'margin_daily', 'margin_by_node', 'price_effects', 'rollforward', 'aged_stock'],
+    datasets: [
+      ...DIMENSIONS,
+      'kpi_finance',
+      'margin_daily',
+      'margin_by_node',
+      'price_effects',
+      'rollforward',
+      'aged_stock',
+    ],
   },
   {
     page: 'operations',
     title: 'Operations flow',
     datasets: [
       'meta',
+      'periods',
+      'kpi_definitions',
       'channels',
       'nodes',
-      'inbound_daily',
-      'order_queues',
-      'allocation_latency',
-      'backlog_daily',
+      'kpi_operations',
       'approvals',
       'supplier_lead_times',
     ],
@@ -90,7 +97,15 @@ export const PAGES: readonly PageSpec[] = [
   {
     page: 'demand',
     title: 'Demand and anomalies',
-    datasets: [...DIMENSIONS, 'forecast_vs_actual', 'demand_signals', 'sales_daily', 'anomalies', 'alerts'],
+    datasets: [
+      ...DIMENSIONS,
+      'kpi_demand',
+      'forecast_vs_actual',
+      'demand_signals',
+      'sales_daily',
+      'anomalies',
+      'alerts',
+    ],
   },
 ];
 

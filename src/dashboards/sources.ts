@@ -80,11 +80,14 @@ export function apiSource(baseUrl: string, key: string, fetchImpl: typeof fetch 
     return answer;
   }
   async function query(sql: string): Promise<Row[]> {
-    const answer = await call<{ rows?: Row[] }>('POST', '/api/v1/sql', {
+    const answer = await call<{ rows?: Row[]; truncated?: boolean }>('POST', '/api/v1/sql', {
       sql,
       format: 'json',
       max_rows: API_MAX_ROWS,
     });
+    // A cut dataset would show wrong totals: refuse it (the page then says it is not computed).
+    if (answer.truncated)
+      throw new Error(`more than ${API_MAX_ROWS} rows through the SQL endpoint; build from the file`);
     return answer.rows ?? [];
   }
   return {

@@ -54,7 +54,10 @@ export async function resolveSources(
     } else if (!fs.existsSync(input)) {
       throw new UserError(`No such file or directory: ${input}`);
     } else if (fs.statSync(input).isDirectory()) {
-      const matches = (await glob('**/*', { cwd: input, absolute: true, onlyFiles: true })).sort();
+      // A simulation's ground truth (`truth/` beside its manifest) describes the events; it is not events.
+      const simulation = fs.existsSync(path.join(input, 'manifest.json'));
+      const ignore = simulation ? ['truth/**'] : [];
+      const matches = (await glob('**/*', { cwd: input, absolute: true, onlyFiles: true, ignore })).sort();
       for (const match of matches) add(match, false);
     } else {
       add(input, true);

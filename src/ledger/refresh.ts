@@ -125,6 +125,7 @@ export async function refreshLedger(
       await runStep(warehouse, '08_reservations');
       await runStep(warehouse, '09_purchase_orders');
       await runStep(warehouse, '10_finish');
+      await runStep(warehouse, '11_episodes');
       await dropTempTables(warehouse);
     }
     result.seconds = (performance.now() - started) / 1000;

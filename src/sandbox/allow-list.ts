@@ -16,7 +16,8 @@ export type RelationGroup =
   | 'allocation'
   | 'replenishment'
   | 'workflow'
-  | 'alerts';
+  | 'alerts'
+  | 'channels';
 
 export interface AllowedRelation {
   name: string;
@@ -35,7 +36,7 @@ const relations = (group: RelationGroup, names: string): AllowedRelation[] =>
 export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   // The required read models of the event contract (../shared/docs/EVENTS.md).
   ...relations('contract', 'events inventory_positions channel_availability exceptions rejected_events'),
-  { name: 'channel_publications', group: 'contract', optional: 'once channel connectors exist' },
+  { name: 'channel_publications', group: 'contract' },
   // The append-only log behind `events` (the same rows; the dashboards read it), and one row per ingest
   // batch (its counts; the file names it shows are those of events.source_file).
   ...relations('event store', 'event_log ingest_batches'),
@@ -45,12 +46,15 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
     'ledger',
     `available_to_promise ledger_config ledger_movements ledger_order_lines ledger_prices ledger_purchase_orders
      ledger_sales ledger_transfers ledger_keys ledger_stock ledger_order_events ledger_reservations
-     ledger_po_events ledger_po_movements ledger_watermark business_clock`,
+     ledger_po_events ledger_po_movements ledger_watermark business_clock ledger_episodes ledger_episode_status
+     ledger_store_channels`,
   ),
   ...relations(
     'marts',
     `mart_inventory_rollforward mart_kpis mart_margin_by_node mart_margin_daily mart_order_fulfilment
-     mart_pick_backlog mart_sales_below_list mart_stock_exposure`,
+     mart_pick_backlog mart_sales_below_list mart_stock_exposure mart_oversells_weekly exception_episodes
+     mart_clock mart_periods mart_kpi_daily mart_kpi_definitions mart_stock_daily mart_kpi_daily_operations
+     mart_kpi_daily_finance mart_kpi_daily_demand`,
   ),
   ...relations(
     'forecasts',
@@ -67,6 +71,8 @@ export const ALLOWED_RELATIONS: readonly AllowedRelation[] = [
   ),
   ...relations('workflow', 'workflow_approvals exception_status'),
   ...relations('alerts', 'alerts anomalies'),
+  // What a channel showed other than what we published (src/channels/drift.ts).
+  ...relations('channels', 'channel_drift channel_drift_exceptions'),
 ];
 
 /**
@@ -87,6 +93,12 @@ export const EXCLUDED_RELATIONS: Readonly<Record<string, string>> = {
   ledger_stock_state: 'incremental-refresh bookkeeping (ledger_stock holds the same postings)',
   ledger_memo_state: 'incremental-refresh bookkeeping (inventory_positions holds the same figures)',
   allocation_pipeline_mark: 'operations-pipeline bookkeeping',
+  channel_connections:
+    'how each sales channel is reached (shops, endpoints, location mappings); read through GET /api/v1/channels',
+  channel_sync_state: 'outbound-sync bookkeeping (channel_publications holds what was published)',
+  channel_sync_status:
+    'outbound-sync bookkeeping: its errors name channel endpoints (GET /api/v1/channels/status)',
+  channel_items: "outbound-sync bookkeeping: each channel's own ids for our skus",
   business_clock_mark: "a cache of the business clock's watermark: read business_clock",
 };
 

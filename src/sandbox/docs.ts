@@ -29,6 +29,7 @@ const GROUP_TITLES: Record<RelationGroup, string> = {
   replenishment: 'Replenishment',
   workflow: 'Workflow',
   alerts: 'Alerts and anomalies',
+  channels: 'Sales channels',
 };
 
 const code = (name: string) => `\`${name}\``;

@@ -20,9 +20,13 @@ export class DayBuffer {
    */
   constructor(readonly serialize: boolean) {}
 
+  /** Sees every event as it is emitted (the ground-truth recorder); it must not change the event. */
+  listener: ((second: number, event: Event) => void) | undefined;
+
   /** Adds an event (its `event_id` and `occurred_at` are filled in when the day is written). */
   emit(second: number, event: Event): void {
     const clamped = second < 0 ? 0 : second >= SECONDS_PER_DAY ? SECONDS_PER_DAY - 1 : Math.floor(second);
+    this.listener?.(clamped, event);
     this.times.push(clamped);
     this.types.push(event.type);
     this.payloads.push(this.serialize ? jsonBody(event) : event);

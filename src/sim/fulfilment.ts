@@ -98,6 +98,15 @@ export class Fulfilment {
     }
   }
 
+  /** The days the DC was short-staffed, with the share of its crew at work (planted incidents). */
+  shortStaffedDays(): { day: number; crew: number }[] {
+    const days: { day: number; crew: number }[] = [];
+    this.labour.forEach((crew, day) => {
+      if (crew < 1) days.push({ day, crew: Math.round(crew * 1000) / 1000 });
+    });
+    return days;
+  }
+
   /** The DC's ship capacity today (units). */
   dcCapacity(day: number): number {
     const { calendar, catalog, effects } = this.world;

@@ -176,6 +176,18 @@ export class Pricing {
     this.busyUntil[promotion.item] = Math.max(this.busyUntil[promotion.item]!, promotion.end);
   }
 
+  /**
+   * The all-channel price in force at the midnight that ends `day` (the ground truth's "now"): today's
+   * price, unless an all-channel promotion ends at that midnight (its `ends_at`), which brings back the
+   * regular price. Reads only; changes nothing.
+   */
+  storePriceAtMidnight(index: number, day: number): number {
+    const promotion = this.active[index];
+    if (promotion && !promotion.webOnly && promotion.end <= day + 1)
+      return round2(this.catalog.items[index]!.listPrice * (1 - this.markdown(index, day)));
+    return this.storePrice[index]!;
+  }
+
   /** Applies today's price changes (ends before starts), emitting `price_changed` at midnight. */
   startDay(day: number, out: DayBuffer): void {
     const items = this.catalog.items;

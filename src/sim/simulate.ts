@@ -33,11 +33,12 @@ import { Rng } from './rng.ts';
 import { StoreSales } from './sales.ts';
 import { createScenario, type ScenarioRecord } from './scenarios.ts';
 import { Stock } from './stock.ts';
+import { TruthRecorder } from './truth.ts';
 import { emptyStats, Ids, type Stats, type World } from './world.ts';
 import { createWriter, JsonlWriter, type OutputFile } from './writers.ts';
 
 export const MANIFEST_FILE = 'manifest.json';
-export const MANIFEST_VERSION = 1;
+export const MANIFEST_VERSION = 2;
 
 export interface Manifest {
   generator: 'retailos simulate';
@@ -66,6 +67,8 @@ export interface Manifest {
   scenarios: ScenarioRecord[];
   stats: Omit<Stats, 'dcBacklogByDay'> & { dcBacklogByDay: number[] };
   files: OutputFile[];
+  /** The ground truth beside the events (`truth/`, src/sim/truth.ts): not events, never ingested. */
+  truth: OutputFile[];
 }
 
 /** An event held back by the fault injector: its JSON line or its (stamped) object. */
@@ -84,6 +87,8 @@ export interface SimulationResult {
 export interface SimulateHooks {
   /** After each simulated day: days done, total days, valid events written so far. */
   onDay?: (done: number, days: number, events: number) => void;
+  /** Write the ground truth beside the events (default true; the events are the same either way). */
+  recordTruth?: boolean;
 }
 
 /** Validates raw options, filling defaults (a `UserError` naming the bad option when they are wrong). */
@@ -211,6 +216,9 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
   for (const scenario of scenarios)
     scenario.setup(world, Rng.derive(seed, `scenario-setup-${scenario.name}`), procurement);
 
+  const truth = hooks.recordTruth === false ? undefined : new TruthRecorder(world, dir);
+  if (truth) world.out.listener = (second, event) => truth.observe(second, event);
+
   const scratch = path.join(dir, '.csv');
   if (options.format === 'parquet') fs.mkdirSync(scratch, { recursive: true });
   const writer = createWriter(options.format, dir, scratch);
@@ -245,6 +253,7 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
   const out = world.out;
   for (let day = 0; day < days; day++) {
     world.day = day;
+    truth?.startDay(day);
     resetEffects(world);
     for (const scenario of scenarios) {
       scenario.beforeDay(world, day, procurement, Rng.derive(seed, `scenario-${scenario.name}`, day));
@@ -262,6 +271,7 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
     sales.run(day, Rng.derive(seed, 'sales', day));
     inventory.evening(day);
     replenishment.evening(day, Rng.derive(seed, 'replenishment', day));
+    truth?.endOfDay(day);
 
     // write the day: time order, ids (sim-<seed>-<n> in time order), timestamps, faults
     const date = calendar.date(day);
@@ -360,6 +370,15 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
   }
   const files = await writer.close();
   fs.rmSync(scratch, { recursive: true, force: true });
+  const scenarioRecords = scenarios.map((scenario) => scenario.record(world));
+  const truthFiles =
+    truth?.finish({
+      scenarios: scenarioRecords,
+      dcShortStaffed: fulfilment.shortStaffedDays().map(({ day, crew }) => ({
+        day: formatDate(calendar.startEpochDay + day),
+        crew,
+      })),
+    }) ?? [];
 
   const params = world.params;
   const itemsByCategory: Record<string, number> = {};
@@ -392,8 +411,9 @@ async function run(options: ResolvedOptions, dir: string, hooks: SimulateHooks):
     events: { total: valid, byType: Object.fromEntries(sortedTypes), perDay: Math.round(valid / days) },
     rows,
     faults: { ...faults.counts, unknownSkus: UNKNOWN_SKUS },
-    scenarios: scenarios.map((scenario) => scenario.record(world)),
+    scenarios: scenarioRecords,
     stats: world.stats,
     files,
+    truth: truthFiles,
   };
 }

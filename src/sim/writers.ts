@@ -40,7 +40,7 @@ export interface EventWriter {
 const FLUSH_CHARS = 1 << 20;
 
 /** One output file: text gathered up to ~1 MiB, then encoded and written synchronously, hashed on the way. */
-class HashedFile {
+export class HashedFile {
   private readonly fd: number;
   private readonly hash: Hash = createHash('sha256');
   private pending = '';

@@ -42,10 +42,11 @@ async function readModelFixtures(warehouse: Warehouse): Promise<void> {
       ('X-2', 'po_late', 'medium', NULL, 'DC-1', NULL, 'PO-9', TIMESTAMPTZ '2025-03-02 09:00:00+00', 'resolved', '{}'))
     t(exception_id, exception_type, severity, sku, node_id, order_id, po_id, opened_at, status, detail);
     CREATE TABLE mart_kpis AS SELECT * FROM (VALUES
-      ('fill_rate', 'all', NULL, 97.0, '%', 97.0, 100.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'),
-      ('fill_rate', 'node', 'DC-1', 95.0, '%', 19.0, 20.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'),
-      ('stockout_rate', 'all', NULL, 2.0, '%', 1.0, 50.0, NULL, NULL))
-    t(kpi, scope, scope_id, value, unit, numerator, denominator, window_start, window_end);`);
+      ('fill_rate', 'trailing', DATE '2025-02-01', DATE '2025-03-01', true, 'all', NULL, 97.0, '%', 97.0, 100.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'),
+      ('fill_rate', 'trailing', DATE '2025-02-01', DATE '2025-03-01', true, 'node', 'DC-1', 95.0, '%', 19.0, 20.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'),
+      ('fill_rate', 'week', DATE '2025-02-24', DATE '2025-03-03', false, 'all', NULL, 90.0, '%', 9.0, 10.0, TIMESTAMPTZ '2025-02-24 00:00:00+00', TIMESTAMPTZ '2025-03-03 00:00:00+00'),
+      ('stockout_rate', 'trailing', DATE '2025-02-01', DATE '2025-03-01', true, 'all', NULL, 2.0, '%', 1.0, 50.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'))
+    t(kpi, period_grain, period_start, period_end, complete, scope, scope_id, value, unit, numerator, denominator, window_start, window_end);`);
 }
 
 let fx: Fixture;
@@ -392,6 +393,10 @@ describe('read routes', () => {
     expect(kpis.json.data[0]).toMatchObject({ unit: '%', window_end: '2025-03-01T00:00:00.000Z' });
     const nodes = await get('/api/v1/kpis?kpi=fill_rate&scope=node', 'finance');
     expect(nodes.json.data.map((row: Json) => row.scope_id)).toEqual(['DC-1']);
+    const weekly = await get('/api/v1/kpis?period=week&from=2025-02-24', 'finance');
+    expect(weekly.json.data).toEqual([
+      expect.objectContaining({ kpi: 'fill_rate', value: 90, complete: false }),
+    ]);
   });
 
   it('validates query strings with field paths', async () => {

@@ -60,6 +60,19 @@ describe('npm start path: demo --serve', () => {
     const anonymous = await fetch(`${url}/dashboards/`, { redirect: 'manual' });
     expect([302, 303, 401]).toContain(anonymous.status);
 
+    // Its web shop and marketplace are local stand-ins the server publishes to (docs/channels.md).
+    expect(stdout).toContain('Sales channels (local stand-ins');
+    let status: { channel_id: string; published: number }[] = [];
+    for (let i = 0; i < 600 && !status.some((c) => c.channel_id === 'WEB' && c.published > 0); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const reply = await fetch(`${url}/api/v1/channels/status`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      status = ((await reply.json()) as { data: typeof status }).data;
+    }
+    expect(status.find((c) => c.channel_id === 'WEB')?.published).toBeGreaterThan(0);
+    expect(status.map((c) => c.channel_id).sort()).toEqual(['MKT-AMZ', 'WEB']);
+
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -90,6 +90,21 @@ export const ROUTE_SAMPLES: Record<string, { route: string; body?: unknown }> = 
   },
   'get /api/v1/suppliers': { route: '/api/v1/suppliers' },
   'get /api/v1/exposure': { route: '/api/v1/exposure' },
+  'get /api/v1/channels': { route: '/api/v1/channels' },
+  'post /api/v1/channels': {
+    route: '/api/v1/channels',
+    body: {
+      channel_id: 'AUTHZ-HOOK',
+      platform: 'webhook',
+      settings: { url: 'http://127.0.0.1:9/authz', drift_check_minutes: 0 },
+      secrets: { signing_secret: 'authz-signing-secret-000' },
+    },
+  },
+  'delete /api/v1/channels/:channel_id': { route: '/api/v1/channels/NOPE' },
+  'get /api/v1/channels/status': { route: '/api/v1/channels/status' },
+  'get /api/v1/channels/publications': { route: '/api/v1/channels/publications' },
+  'post /api/v1/channels/:channel_id/test': { route: '/api/v1/channels/NOPE/test', body: {} },
+  'post /api/v1/channels/:channel_id/sync': { route: '/api/v1/channels/NOPE/sync', body: {} },
   'get /api/v1/openapi.json': { route: '/api/v1/openapi.json' },
   'get /api/v1/docs': { route: '/api/v1/docs' },
 };

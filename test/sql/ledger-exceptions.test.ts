@@ -24,7 +24,7 @@ async function apply(warehouse: Warehouse, events: EventBody[]): Promise<void> {
 async function exceptions(warehouse: Warehouse, type: string): Promise<Record<string, unknown>[]> {
   const found = await rows(
     warehouse,
-    `SELECT severity, sku, node_id, po_id, transfer_id, opened_at, status, qty, detail
+    `SELECT severity, sku, node_id, po_id, transfer_id, opened_at, cleared_at, status, qty, detail
      FROM exceptions WHERE exception_type = '${type}' ORDER BY ALL`,
   );
   return found.map((row) => ({ ...row, detail: JSON.parse(row.detail as string) }));
@@ -48,7 +48,7 @@ function world(f: EventFactory): EventBody[] {
 }
 
 describe('ledger: exceptions', () => {
-  it('oversell: available below zero, opened when the current negative stretch began; gone once covered', async () => {
+  it('oversell: available below zero, one episode per negative stretch; a covered one stays, resolved', async () => {
     const w = await tmp.open();
     const f = new EventFactory();
     const alloc = (line_id: string, qty: number, day: number) =>
@@ -61,7 +61,26 @@ describe('ledger: exceptions', () => {
       f.make('receipt', at(5), { node_id: 'DC', sku: 'A', qty: 1, unit_cost: 2 }), // back to 0
       alloc('3', 3, 6), // -3 from day 6
     ]);
+    const first = {
+      severity: 'high',
+      sku: 'A',
+      node_id: 'DC',
+      po_id: null,
+      transfer_id: null,
+      opened_at: new Date(at(4)).toISOString(),
+      cleared_at: new Date(at(5)).toISOString(),
+      status: 'resolved',
+      qty: -1, // the worst of the episode
+      detail: {
+        worst_available: -1,
+        opened_by: 'allocated',
+        cleared_by: 'receipt',
+        claim_order_id: 'O',
+        claim_line_id: '2',
+      },
+    };
     expect(await exceptions(w, 'oversell')).toEqual([
+      first,
       {
         severity: 'high',
         sku: 'A',
@@ -69,13 +88,42 @@ describe('ledger: exceptions', () => {
         po_id: null,
         transfer_id: null,
         opened_at: new Date(at(6)).toISOString(),
+        cleared_at: null,
         status: 'open',
         qty: -3,
-        detail: { available: -3, sellable: 4, reserved: 7 },
+        detail: {
+          available: -3,
+          sellable: 4,
+          reserved: 7,
+          worst_available: -3,
+          opened_by: 'allocated',
+          claim_order_id: 'O',
+          claim_line_id: '3',
+        },
       },
     ]);
     await apply(w, [f.make('receipt', at(7), { node_id: 'DC', sku: 'A', qty: 5, unit_cost: 2 })]);
-    expect(await exceptions(w, 'oversell')).toEqual([]);
+    expect(await exceptions(w, 'oversell')).toEqual([
+      first,
+      {
+        severity: 'high',
+        sku: 'A',
+        node_id: 'DC',
+        po_id: null,
+        transfer_id: null,
+        opened_at: new Date(at(6)).toISOString(),
+        cleared_at: new Date(at(7)).toISOString(),
+        status: 'resolved',
+        qty: -3,
+        detail: {
+          worst_available: -3,
+          opened_by: 'allocated',
+          cleared_by: 'receipt',
+          claim_order_id: 'O',
+          claim_line_id: '3',
+        },
+      },
+    ]);
   });
 
   it('negative_stock per bucket, and the status workflow of exception_status', async () => {
@@ -128,6 +176,7 @@ describe('ledger: exceptions', () => {
         po_id: null,
         transfer_id: null,
         opened_at: new Date(at(4)).toISOString(),
+        cleared_at: null,
         status: 'open',
         qty: -10,
         detail: {
@@ -151,7 +200,7 @@ describe('ledger: exceptions', () => {
     ]);
   });
 
-  it('transfer_overdue and po_overdue against the business clock', async () => {
+  it('transfer_overdue, transfer_short_received and po_overdue against the business clock', async () => {
     const w = await tmp.open();
     const f = new EventFactory();
     await apply(w, [
@@ -165,8 +214,9 @@ describe('ledger: exceptions', () => {
         qty: 5,
         expected_at: '2024-01-05',
       }),
+      // 3 of 5 arrive on the due date: received short (an in-transit loss), not overdue
       f.make('transfer_received', at(5), { transfer_id: 'T1', to_node_id: 'ST', sku: 'A', qty: 3 }),
-      // no expected_at: due after transfer_default_days (7)
+      // no expected_at: due after transfer_default_days (7), on the 11th: overdue from the 12th
       f.make('transfer_shipped', at(4), {
         transfer_id: 'T2',
         from_node_id: 'DC',
@@ -184,32 +234,68 @@ describe('ledger: exceptions', () => {
       f.make('receipt', at(6), { node_id: 'DC', sku: 'A', qty: 4, unit_cost: 2, po_id: 'P1' }),
     ]);
     await pinClock(w, '2024-01-09T00:00:00Z');
-    const overdue = () =>
+    const late = () =>
       rows(
         w,
-        "SELECT exception_type, transfer_id, po_id, qty, opened_at FROM exceptions WHERE exception_type LIKE '%overdue' ORDER BY ALL",
+        `SELECT exception_type, transfer_id, po_id, qty, opened_at, status FROM exceptions
+         WHERE exception_type IN ('po_overdue', 'transfer_overdue', 'transfer_short_received', 'delayed_receipt')
+         ORDER BY ALL`,
       );
-    expect(await overdue()).toEqual([
+    expect(await late()).toEqual([
       {
         exception_type: 'po_overdue',
         transfer_id: null,
         po_id: 'P1',
         qty: 6,
         opened_at: '2024-01-08T00:00:00.000Z',
+        status: 'open',
       },
       {
-        exception_type: 'transfer_overdue',
+        exception_type: 'transfer_short_received',
         transfer_id: 'T1',
         po_id: null,
         qty: 2,
-        opened_at: '2024-01-05T00:00:00.000Z',
+        opened_at: '2024-01-06T00:00:00.000Z', // short once its due date has passed
+        status: 'open',
       },
     ]);
+    const [short] = await rows(
+      w,
+      "SELECT detail::JSON->>'missing_qty' AS missing, value FROM exceptions WHERE transfer_id = 'T1'",
+    );
+    expect(short).toEqual({ missing: '2', value: 4 });
     await pinClock(w, '2024-01-12T00:00:00Z');
-    expect((await overdue()).map((row) => row.transfer_id ?? row.po_id)).toEqual(['P1', 'T1', 'T2']);
-    // an ETA change moves the PO's due date
+    expect((await late()).map((row) => [row.exception_type, row.transfer_id ?? row.po_id])).toEqual([
+      ['po_overdue', 'P1'],
+      ['transfer_overdue', 'T2'],
+      ['transfer_short_received', 'T1'],
+    ]);
+    // an ETA change that came (in event time) before the PO was overdue: it never was; it is delayed instead
     await apply(w, [f.make('po_updated', at(8), { po_id: 'P1', expected_at: '2024-01-20' })]);
-    expect((await overdue()).map((row) => row.transfer_id ?? row.po_id)).toEqual(['T1', 'T2']);
+    expect(
+      (await late()).map((row) => [row.exception_type, row.transfer_id ?? row.po_id, row.status]),
+    ).toEqual([
+      ['delayed_receipt', 'P1', 'open'],
+      ['transfer_overdue', 'T2', 'open'],
+      ['transfer_short_received', 'T1', 'open'],
+    ]);
+    // the rest of T1 turns up: the loss is cleared, and stays listed as resolved
+    await apply(w, [
+      f.make('transfer_received', at(10), { transfer_id: 'T1', to_node_id: 'ST', sku: 'A', qty: 2 }),
+    ]);
+    expect(
+      await rows(
+        w,
+        "SELECT opened_at, cleared_at, status, qty FROM exceptions WHERE exception_type = 'transfer_short_received'",
+      ),
+    ).toEqual([
+      {
+        opened_at: '2024-01-06T00:00:00.000Z',
+        cleared_at: '2024-01-10T00:00:00.000Z',
+        status: 'resolved',
+        qty: 2,
+      },
+    ]);
   });
 
   it('unknown_reference keeps the event; master_data flags items without cost or price and nodes without lanes', async () => {

@@ -203,25 +203,46 @@ describe('ledger: financial marts', () => {
     expect(await failingAssertions(w)).toEqual([]);
   });
 
-  it('KPIs over the trailing window and the current positions', async () => {
+  it('KPIs over the trailing window: one definition per KPI, by period and scope', async () => {
     const kpis = Object.fromEntries(
-      (await rows(w, "SELECT kpi, value FROM mart_kpis WHERE scope = 'all'")).map((row) => [
-        row.kpi,
-        row.value,
-      ]),
+      (
+        await rows(w, "SELECT kpi, value FROM mart_kpis WHERE scope = 'all' AND period_grain = 'trailing'")
+      ).map((row) => [row.kpi, row.value]),
     );
     expect(kpis).toMatchObject({
       inventory_accuracy: 100, // the one count (-1 of 4) is within 2 units
-      stockout_rate: 33.3333, // A@ST has nothing available (its 3 are in transit); A@DC and B@ST do
-      sell_through: 37.5, // 6 sold / (6 sold + 10 on hand)
-      weeks_of_supply: 6.6667, // 10 on hand / (6 sold in 4 weeks / 4)
+      // account-days with nothing sellable: A@ST (its 3 are in transit) on each of its 14 days, of 50
+      // account-days (A@DC and B@ST from day 2, A@ST from day 6, to day 19)
+      stockout_rate: 28,
+      stockouts: 1, // A@ST at the end
+      inventory_value: 40, // DC: 3 + 1 returned of A at 4; ST: 6 of B at 2 and 3 of A in transit at 4
+      weeks_of_supply: 6.0317, // 40 / (18 of COGS in 19 days × 7)
       order_cycle_hours: 24,
       placed_to_allocated_hours: 1,
       cancellation_rate: 0,
       fill_rate: 100,
-      return_rate: 33.3333, // 1 of the 3 web units shipped came back
+      units_sold: 6,
+      orders_placed: 1,
+      return_rate: 16.6667, // 1 unit back of 6 sold (3 shipped, 3 at the store)
       refund_processing_hours: 24,
     });
+    // each KPI comes from the view of its family, and every KPI has a definition
+    const families = await rows(
+      w,
+      `SELECT DISTINCT d.kpi, k.family, d.part FROM (
+         SELECT kpi, 'operations' AS part FROM mart_kpi_daily_operations UNION ALL
+         SELECT kpi, 'finance' FROM mart_kpi_daily_finance UNION ALL SELECT kpi, 'demand' FROM mart_kpi_daily_demand) d
+       LEFT JOIN mart_kpi_definitions k USING (kpi) WHERE k.family IS DISTINCT FROM d.part`,
+    );
+    expect(families).toEqual([]);
+    const returns = await rows(
+      w,
+      "SELECT scope_id, value FROM mart_kpis WHERE kpi = 'return_rate' AND scope = 'channel' AND period_grain = 'trailing' ORDER BY 1",
+    );
+    expect(returns).toEqual([
+      { scope_id: 'STORES', value: 0 },
+      { scope_id: 'WEB', value: 33.3333 }, // 1 of the 3 web units shipped came back
+    ]);
     expect(kpis.allocated_to_picked_hours).toBeNull(); // no picks recorded
     expect(
       await rows(

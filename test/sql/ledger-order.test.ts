@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
+import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { useTempDir } from '../helpers/retailos.ts';
 import {
   type EventBody,
   failingAssertions,
   land,
-  ledgerSnapshot,
+  ledgerSnapshot as ledgerReadModels,
   pinClock,
+  rows,
 } from '../unit/ledger/fixtures.ts';
 import { randomBatches, randomEvents, rng } from '../unit/ledger/generator.ts';
 
@@ -15,6 +17,20 @@ const tmp = useTempDir();
 /** Business "now" of the comparisons (the random events span January to March 2024). */
 const CLOCK = '2024-02-10T00:00:00Z';
 
+/**
+ * The read models (positions, movements, availability, exceptions with their episodes) and the episodes the
+ * refresh stores (ledger_episodes; seq, the arrival order, aside).
+ */
+async function ledgerSnapshot(warehouse: Warehouse) {
+  return {
+    ...(await ledgerReadModels(warehouse)),
+    episodes: await rows(
+      warehouse,
+      'SELECT * EXCLUDE (opened_seq, cleared_seq) FROM ledger_episodes ORDER BY ALL',
+    ),
+  };
+}
+
 const byTime = (events: readonly EventBody[]) =>
   [...events].sort((a, b) => Date.parse(a.occurred_at as string) - Date.parse(b.occurred_at as string));
 
@@ -22,7 +38,8 @@ const byTime = (events: readonly EventBody[]) =>
  * Property: the ledger depends only on the set of events. Random valid event sets (every event type, few
  * skus and nodes so accounts collide, loose causality) delivered in business-time order in one batch, and in
  * random orders and random batch splits with an incremental refresh after every batch, give identical
- * positions, movements with their values, and channel availability; a full rebuild gives the same again.
+ * positions, movements with their values, channel availability, and exceptions with their episodes (opened
+ * and cleared in event time); a full rebuild gives the same again.
  */
 describe('ledger: order independence and incremental = full (property)', () => {
   for (const seed of [11, 29]) {
@@ -40,6 +57,9 @@ describe('ledger: order independence and incremental = full (property)', () => {
       expect(
         new Set(expected.exceptions.map((row) => (row as { exception_type: string }).exception_type)).size,
       ).toBeGreaterThanOrEqual(4);
+      // the episodes compared include cleared ones, of every kind the refresh keeps
+      expect(expected.episodes.filter((row) => row.cleared_at !== null).length).toBeGreaterThan(2);
+      expect(new Set(expected.episodes.map((row) => row.episode_type)).size).toBe(3);
 
       for (const [delivery, order] of [
         ['reversed', [...byTime(events)].reverse()],

@@ -10,13 +10,19 @@ function dayOnly(date) {
 }
 
 /**
- * The filter form. `dims` = {meta, channels, nodes, categories} (dataset files); `show` = which filters.
+ * The filter form. `dims` = {meta, periods, channels, nodes, categories} (dataset files); `show` = which
+ * filters.
  * Its value: {from, to, channel, node, category}.
  */
 export function filterBar(dims, show = { date: true, channel: true, node: true, category: true }) {
+  // The reporting days (mart_periods): from the first business day to the business clock's day.
+  const days = (dims.periods?.rows ?? [])
+    .filter((row) => row.period_grain === 'day')
+    .map((row) => new Date(row.period_start))
+    .sort((a, b) => a - b);
   const meta = dims.meta?.rows?.[0] ?? {};
-  const start = dayOnly(meta.data_start ? new Date(meta.data_start) : undefined);
-  const end = dayOnly(meta.as_of ? new Date(meta.as_of) : undefined);
+  const start = days[0] ?? dayOnly(meta.data_start ? new Date(meta.data_start) : undefined);
+  const end = days.at(-1) ?? dayOnly(meta.as_of ? new Date(meta.as_of) : undefined);
   const inputs = {};
   if (show.date) {
     inputs.from = Inputs.date({ label: 'From', value: start, min: start, max: end });

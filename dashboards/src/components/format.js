@@ -62,6 +62,10 @@ export function formatFor(unit) {
       return fmt.moneyCents;
     case 'weeks':
       return fmt.weeks;
+    case 'days':
+      return fmt.days;
+    case 'count':
+      return fmt.int;
     default:
       return fmt.dec;
   }

@@ -12,7 +12,8 @@ export function asOfLine(meta) {
     row.ledger_seq !== null &&
     row.last_seq !== undefined &&
     row.ledger_seq < row.last_seq;
-  return html`<p class="as-of">Events ${fmt.date(start)} – ${fmt.dateTime(asOf)} UTC · ${fmt.int(row.events)} events ·
+  const source = row.clock_source ? ` (${row.clock_source})` : '';
+  return html`<p class="as-of">Events from ${fmt.date(start)} · figures as of ${fmt.dateTime(asOf)} UTC${source} · ${fmt.int(row.events)} events ·
     snapshot ${fmt.dateTime(built)} UTC${
       lagging
         ? html` · <b>the ledger is behind the event log (${fmt.int(row.last_seq - row.ledger_seq)} events): run retailos refresh</b>`

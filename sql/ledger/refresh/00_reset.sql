@@ -8,4 +8,5 @@ DELETE FROM ledger_reservations;
 DELETE FROM ledger_po_events;
 DELETE FROM ledger_po_movements;
 DELETE FROM ledger_memo_state;
+DELETE FROM ledger_episodes;
 UPDATE ledger_watermark SET last_seq = 0;

@@ -74,5 +74,23 @@ FROM (
 )
 GROUP BY sku, node_id;
 
+-- grain: one row per (sku, node_id) whose reservation history may change in this refresh, from when: the earliest
+-- new event of the touched orders that claim there (a reservation change depends only on its order's events up
+-- to it, so nothing before that time changes). 11_episodes.sql recomputes oversell episodes from there.
+CREATE OR REPLACE TEMP TABLE lx_res_changed AS
+WITH first_new AS (
+  SELECT order_id, min(occurred_at) AS occurred_at FROM lx_ev
+  WHERE type IN ('allocated', 'allocation_released', 'shipped', 'order_cancelled')
+  GROUP BY order_id
+),
+claims AS (
+  SELECT order_id, sku, node_id FROM lx_res_new
+  UNION
+  SELECT order_id, sku, node_id FROM ledger_reservations WHERE order_id IN (SELECT order_id FROM lx_orders)
+)
+SELECT c.sku, c.node_id, min(f.occurred_at) AS occurred_at
+FROM claims c JOIN first_new f USING (order_id)
+GROUP BY c.sku, c.node_id;
+
 DELETE FROM ledger_reservations WHERE order_id IN (SELECT order_id FROM lx_orders);
 INSERT INTO ledger_reservations BY NAME SELECT * FROM lx_res_new;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createKey, listKeys } from '../../api/keys.ts';
+import { startDemoChannels } from '../../channels/demo.ts';
 import { readBusinessClock } from '../../clock/business-clock.ts';
 import { siteDir } from '../../dashboards/build.ts';
 import { resolveSources } from '../../ingest/sources.ts';
@@ -37,7 +38,9 @@ export const demoCommand = defineCommand({
     'ingest it (idempotent: a second run lands nothing new); apply it to the ledger and allocate open orders;',
     'pin the business clock to its last event; on the first run propose a replenishment plan and open the',
     'exception queue; print the status; with --serve, build the dashboards (first run), create an admin key',
-    'named "demo" (printed once) and serve the API and dashboards until Ctrl-C.',
+    'named "demo" (printed once), start local stand-ins of its sales channels (web shop on a sandbox Shopify,',
+    'Amazon on a sandbox SP-API, eBay behind a signed webhook; the server publishes availability to them) and',
+    'serve the API and dashboards until Ctrl-C.',
     'The simulated faults include a few malformed rows on purpose: they are rejected and listed,',
     'and do not make the command fail. --fixtures lands the small hand-written data/demo set instead.',
   ].join('\n'),
@@ -120,7 +123,22 @@ export const demoCommand = defineCommand({
     }
     await ensureDashboards(dbFlag, io);
     await announceDemoKey(dbPath, io);
-    return invoke(serveCommand, [...dbFlag, ...(port === undefined ? [] : ['--port', String(port)])], io);
+    // The web shop and marketplaces as local stand-ins the server publishes to (docs/channels.md).
+    const setup = await Warehouse.open(dbPath);
+    const channels = await startDemoChannels(setup).finally(() => setup.close());
+    io.stdout.write(
+      `Sales channels (local stand-ins, published to as availability changes):\n  ${channels.lines.join('\n  ')}\n` +
+        'Watch them: retailos channels status --api http://127.0.0.1:8080 --key <the demo key>\n',
+    );
+    try {
+      return await invoke(
+        serveCommand,
+        [...dbFlag, ...(port === undefined ? [] : ['--port', String(port)])],
+        io,
+      );
+    } finally {
+      await channels.stop();
+    }
   },
 });
 

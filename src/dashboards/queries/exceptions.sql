@@ -1,5 +1,6 @@
--- grain: one row per exception (ledger and allocator), newest first, at most 5,000. Ledger exceptions
--- come from the `exceptions` read model; allocator ones from allocation_exceptions when present.
+-- grain: one row per exception (ledger and allocator), newest first: every row (the page counts them, so
+-- no row cap). Ledger exceptions come from the `exceptions` read model; allocator ones from
+-- allocation_exceptions.
 SELECT exception_id, exception_type, severity, sku, node_id, CAST(order_id AS VARCHAR) AS order_id,
        opened_at, status, detail, CAST(qty AS DOUBLE) AS qty, CAST(value AS DOUBLE) AS value, 'ledger' AS source
 FROM exceptions
@@ -8,4 +9,3 @@ SELECT exception_id, exception_type, severity, sku, node_id, order_id, opened_at
        NULL, NULL, 'allocation'
 FROM allocation_exceptions
 ORDER BY opened_at DESC, exception_id
-LIMIT 5000

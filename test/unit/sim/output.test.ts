@@ -47,6 +47,7 @@ describe('simulate: output of a small run with faults', () => {
       'events-2024-03.jsonl',
       'events-2024-04.jsonl',
       'manifest.json',
+      'truth',
     ]);
     const master = lines.filter((line) => line.file === '00-master.jsonl').map((line) => line.event!.type);
     expect(new Set(master)).toEqual(

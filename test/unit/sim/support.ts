@@ -69,10 +69,11 @@ export function readLines(dir: string): Line[] {
   return lines;
 }
 
-/** sha256 of every file of a directory, by name. */
+/** sha256 of every file of a directory (subdirectories too, as `dir/name`), by name. */
 export function hashes(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of fs.readdirSync(dir).sort()) {
+  for (const name of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (fs.statSync(path.join(dir, name)).isDirectory()) continue;
     out[name] = createHash('sha256')
       .update(fs.readFileSync(path.join(dir, name)))
       .digest('hex');

@@ -1,3 +1,0 @@
-import { emit } from '../../loaders/snapshot.js';
-
-emit('backlog_daily');

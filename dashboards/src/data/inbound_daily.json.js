@@ -1,3 +1,0 @@
-import { emit } from '../../loaders/snapshot.js';
-
-emit('inbound_daily');

@@ -1,3 +1,0 @@
-import { emit } from '../../loaders/snapshot.js';
-
-emit('inventory_value_daily');

@@ -1,0 +1,3 @@
+import { emit } from '../../loaders/snapshot.js';
+
+emit('kpi_definitions');

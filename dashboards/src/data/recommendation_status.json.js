@@ -1,0 +1,3 @@
+import { emit } from '../../loaders/snapshot.js';
+
+emit('recommendation_status');

@@ -1,0 +1,6 @@
+-- grain: one row per (kpi, day, channel_id, node_id, category) of the demand KPIs: the numerators and
+-- denominators of mart_kpi_daily (here its demand part), the one definition of every KPI. Pages add them up over
+-- the filter selection by the KPI's aggregation (mart_kpi_definitions), as mart_kpis does per period for the API.
+SELECT kpi, day, channel_id, node_id, category, numerator, denominator
+FROM mart_kpi_daily_demand
+ORDER BY kpi, day, channel_id, node_id, category
