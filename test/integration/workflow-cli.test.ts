@@ -142,6 +142,35 @@ describe('workflow CLI', () => {
     ]);
     // the others are episodes that cleared by themselves: exceptions are a history (docs/ledger.md)
     expect(resolved.filter((row) => !row.tracked).every((row) => row.resolution_code === null)).toBe(true);
+    // people read money, times and durations in the human formats, and how to act on the first one
+    const open = JSON.parse(
+      (await run(exceptionsCommand, withDb(['list', '--format', 'json', '--now', '2025-03-02T05:00:00Z'])))
+        .stdout,
+    ) as { exception_id: string; revenue_at_risk: number }[];
+    const queueTable = (await run(exceptionsCommand, withDb(['list', '--now', '2025-03-02T05:00:00Z'])))
+      .stdout;
+    expect(queueTable.split('\n')[0]).toMatch(/^exception_id\s+type\s+severity\s+status\s+priority\s+owner/);
+    expect(queueTable).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(queueTable).not.toMatch(/T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    const costly = open.find((item) => item.revenue_at_risk >= 1);
+    if (costly !== undefined) expect(queueTable).toMatch(/\$[\d,]+\.\d\d/);
+    expect(queueTable).toContain(`Act on one: retailos exceptions ack ${open[0]!.exception_id} `);
+    // a resolved episode says when it cleared and how long it lasted; there is nothing left to act on
+    const history = JSON.parse(
+      (await run(exceptionsCommand, withDb(['list', '--status', 'resolved', '--format', 'json']))).stdout,
+    ) as {
+      exception_id: string;
+      opened_at: string;
+      cleared_at: string | null;
+      duration_hours: number | null;
+    }[];
+    for (const row of history.filter((item) => item.cleared_at !== null)) {
+      const hours = (Date.parse(row.cleared_at!) - Date.parse(row.opened_at)) / 3_600_000;
+      expect(row.duration_hours).toBeCloseTo(hours, 1);
+    }
+    const historyTable = (await run(exceptionsCommand, withDb(['list', '--status', 'resolved']))).stdout;
+    expect(historyTable.split('\n')[0]).toMatch(/\bcleared\s+lasted$/);
+    expect(historyTable).not.toContain('Act on one');
     expect((await run(exceptionsCommand, withDb(['resolve', 'nope']))).stderr).toMatch(/No exception nope/);
     expect((await run(exceptionsCommand, withDb(['frobnicate']))).stderr).toMatch(
       /Unknown action "frobnicate"/,

@@ -1,4 +1,5 @@
 import { EXCEPTION_RESOLUTION_CODES } from '../../contracts/index.ts';
+import { formatDateTime, formatDecimal, formatMoney, formatUnits } from '../../format/human.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { EXCEPTION_STATUSES } from '../../workflow/exception-machine.ts';
 import { defaultExceptionPolicy } from '../../workflow/exception-policy.ts';
@@ -7,12 +8,13 @@ import {
   actOnException,
   type ExceptionActionInput,
   listQueue,
+  type QueueItem,
   syncExceptions,
   warehouseReader,
 } from '../../workflow/exceptions.ts';
 import { type Args, type CommandIo, defineCommand, defineGroup } from '../command.ts';
 import { callerOf, commandContext } from '../context.ts';
-import { formatRows } from '../format.ts';
+import { formatRows, formatTable } from '../format.ts';
 import { withLedger, withWorkflowWrites } from '../session.ts';
 import { ACTOR_OPTIONS, FORMAT_OPTION } from '../shared-options.ts';
 
@@ -37,10 +39,65 @@ const COLUMNS = [
   'transfer_id',
   'opened_at',
   'age_hours',
+  'cleared_at',
+  'duration_hours',
   'condition_active',
   'resolution_code',
   'note',
 ];
+
+/** The table people read: money, times and durations in the human formats (src/format/human.ts). */
+const TABLE_COLUMNS = [
+  'exception_id',
+  'type',
+  'severity',
+  'status',
+  'priority',
+  'owner',
+  'assignee',
+  'sla due',
+  'at risk',
+  'promises',
+  'sku',
+  'node',
+  'order',
+  'opened',
+  'age',
+  'cleared',
+  'lasted',
+] as const;
+
+/** Hours as people read a duration: "45 min", "5.5 h", "3.2 d". */
+function formatHours(hours: number | null): string {
+  if (hours === null) return '';
+  if (hours < 1) return `${formatUnits(hours * 60)} min`;
+  if (hours < 48) return `${formatDecimal(hours, 1)} h`;
+  return `${formatDecimal(hours / 24, 1)} d`;
+}
+
+function tableRow(item: QueueItem): Record<(typeof TABLE_COLUMNS)[number], string> {
+  const resolved = item.status === 'resolved';
+  return {
+    exception_id: item.exception_id,
+    type: item.exception_type,
+    severity: item.severity,
+    status: item.status,
+    priority: formatDecimal(item.priority, 0),
+    owner: item.owner_role,
+    assignee: item.assignee ?? '',
+    // A resolved exception has no SLA left to meet.
+    'sla due': resolved ? '' : `${formatDateTime(item.sla_due_at)}${item.overdue ? ' (overdue)' : ''}`,
+    'at risk': item.revenue_at_risk > 0 ? formatMoney(item.revenue_at_risk) : '',
+    promises: item.promises_affected > 0 ? formatUnits(item.promises_affected) : '',
+    sku: item.sku ?? '',
+    node: item.node_id ?? '',
+    order: item.order_id ?? '',
+    opened: item.opened_at === null ? '' : formatDateTime(item.opened_at),
+    age: resolved ? '' : formatHours(item.age_hours),
+    cleared: item.cleared_at === null ? '' : formatDateTime(item.cleared_at),
+    lasted: formatHours(item.duration_hours),
+  };
+}
 
 const NOTE = { note: { type: 'string', valueName: 'TEXT', description: 'a note with the action' } } as const;
 const ID = { name: 'ID', required: true } as const;
@@ -173,11 +230,17 @@ const list = defineCommand({
         },
         { now: ctx.now.toISOString(), policy },
       );
-      const rows = (v.limit === undefined ? items : items.slice(0, v.limit)) as unknown as Record<
-        string,
-        unknown
-      >[];
-      io.stdout.write(formatRows(v.format === 'table' ? COLUMNS.slice(0, 16) : COLUMNS, rows, v.format));
+      const shown = v.limit === undefined ? items : items.slice(0, v.limit);
+      if (v.format !== 'table') {
+        io.stdout.write(formatRows(COLUMNS, shown as unknown as Record<string, unknown>[], v.format));
+        return 0;
+      }
+      io.stdout.write(formatTable([...TABLE_COLUMNS], shown.map(tableRow)));
+      const actionable = shown.find((item) => item.status !== 'resolved');
+      if (actionable !== undefined)
+        io.stdout.write(
+          `Act on one: retailos exceptions ack ${actionable.exception_id} (or resolve, assign; see --help)\n`,
+        );
       return 0;
     });
   },
