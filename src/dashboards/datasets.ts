@@ -1,4 +1,4 @@
-import type { Permission } from '../api/roles.ts';
+import type { Permission } from '../auth/roles.ts';
 
 /**
  * What the dashboards read: one dataset per file under the site's `data/` folder. A dataset is either a
@@ -9,7 +9,7 @@ import type { Permission } from '../api/roles.ts';
  */
 export interface DatasetSpec {
   name: string;
-  /** The permission a dashboard session needs to download it (src/api/roles.ts). */
+  /** The permission a dashboard session needs to download it (src/auth/roles.ts). */
   permission: Permission;
   /** What the rows are, for the "not computed yet" note. */
   title: string;

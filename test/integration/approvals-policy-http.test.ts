@@ -5,7 +5,7 @@
  * the rest of the request lands. A shipment within an approved transfer passes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { can, ROLES } from '../../src/api/roles.ts';
+import { can, ROLES } from '../../src/auth/roles.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { call, createFixture, type Fixture, type Json } from '../unit/api/server-fixture.ts';

@@ -5,12 +5,13 @@
  * authorisation decision, not bad data to correct and retry) and answered as rejected with reason
  * `forbidden`. The other events of the request land as usual.
  */
+
+import { can, type Role } from '../../auth/roles.ts';
 import type { EventResult, StagedBody, SubmitOutcome } from '../../ingest/http-ingest.ts';
 import { emptyColumns, pushEvent } from '../../warehouse/landing.ts';
 import { businessNow } from '../../workflow/clock.ts';
 import { POLICY_EVENT_TYPES, type PolicyRefusal, policyRefusals } from '../../workflow/raw-event-policy.ts';
 import type { ApiContext } from '../context.ts';
-import { can, type Role } from '../roles.ts';
 
 /** A per-event result, including the policy's refusals. */
 export type PostedEventResult =

@@ -1,5 +1,5 @@
 import { createKey, listKeys, publicKey, revokeKey } from '../../api/keys.ts';
-import { ROLES } from '../../api/roles.ts';
+import { ROLES } from '../../auth/roles.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { defineCommand, defineGroup } from '../command.ts';
 import { formatRows } from '../format.ts';
