@@ -96,7 +96,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
     io.stderr.write(
       name.startsWith('-')
         ? `retailos: Unknown option ${name}: a command comes first (retailos <command> [options]). Run retailos --help for the list.\n`
-        : `retailos: Unknown command '${name}'. ${near === undefined ? 'Run retailos --help for the list.' : `Did you mean '${near}'?`}\n`,
+        : `retailos: unknown command '${name}'. ${near === undefined ? 'Run retailos --help for the list.' : `Did you mean '${near}'?`}\n`,
     );
     return 2;
   }

@@ -36,13 +36,13 @@ describe('did you mean', () => {
   ])('retailos %s suggests %s', async (typed, meant) => {
     const result = await cli(typed);
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe(`retailos: Unknown command '${typed}'. Did you mean '${meant}'?\n`);
+    expect(result.stderr).toBe(`retailos: unknown command '${typed}'. Did you mean '${meant}'?\n`);
   });
 
   it('a word like no command gets the list, not a guess', async () => {
     const result = await cli('frobnicate');
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/Unknown command 'frobnicate'\. Run retailos --help for the list/);
+    expect(result.stderr).toMatch(/unknown command 'frobnicate'\. Run retailos --help for the list/);
   });
 
   it.each([
