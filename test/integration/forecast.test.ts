@@ -132,7 +132,7 @@ describe('retailos forecast train | predict on a warehouse', () => {
     await expect(forecast(['train', '--db', db, '--models', tmp.join('none')])).rejects.toThrow(
       /no demand events/,
     );
-    await expect(forecast(['nonsense'])).rejects.toThrow(/subcommand/);
+    await expect(forecast(['nonsense'])).rejects.toThrow(/Unknown action "nonsense" for 'retailos forecast'/);
   });
 });
 

@@ -78,9 +78,15 @@ const AS_OF = {
   },
 } as const;
 
-const RECOMMENDATION = [
-  { name: 'ID', required: true, missing: 'Say which recommendation: its id (see: retailos replenish list).' },
-] as const;
+/** The recommendation a verb acts on: its id, as `replenish list` prints it. */
+const recommendation = (verb: string) =>
+  [
+    {
+      name: 'ID',
+      required: true,
+      missing: `retailos replenish ${verb} needs a recommendation id (see: retailos replenish list).`,
+    },
+  ] as const;
 
 /** Rows as a table, JSON or CSV, with the columns of the first row. */
 function writeRows(io: CommandIo, rows: Record<string, unknown>[], format: OutputFormat): void {
@@ -172,7 +178,7 @@ const explain = defineCommand({
     sku: { type: 'string', valueName: 'SKU', description: 'one line in full, with its projected stock' },
     ...FORMAT_OPTION,
   },
-  arguments: RECOMMENDATION,
+  arguments: recommendation('explain'),
   async run(args, io) {
     const id = args.positionals[0]!;
     return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
@@ -201,7 +207,7 @@ function decide(verb: 'approve' | 'reject', summary: string) {
     name: verb,
     summary,
     options: DECIDER,
-    arguments: RECOMMENDATION,
+    arguments: recommendation(verb),
     async run(args, io) {
       const decision = {
         id: args.positionals[0]!,
