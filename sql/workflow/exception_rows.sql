@@ -4,7 +4,7 @@
 SELECT exception_id, exception_type, severity, sku, node_id, order_id, line_id, po_id, transfer_id, event_id,
        opened_at, status, detail, qty, value, note, condition_key, source_id, condition_active, tracked,
        revenue_at_risk, promises_affected, owner_role, sla_hours, assignee, escalation_level, last_escalated_at,
-       acknowledged_at, resolved_at, resolution_code, last_action_at
+       acknowledged_at, resolved_at, resolution_code, last_action_at, cleared_at, duration_hours
 FROM exceptions
 WHERE ($exception_id::VARCHAR IS NULL OR exception_id = $exception_id::VARCHAR
        OR json_extract_string(detail, '$.allocator_exception_id') = $exception_id::VARCHAR)

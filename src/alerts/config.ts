@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { PEOPLE_ROLES } from '../auth/roles.ts';
 import { PROJECT_ROOT } from '../warehouse/config.ts';
 import { UserError } from '../warehouse/errors.ts';
 
@@ -10,8 +11,8 @@ export const severitySchema = z.enum(SEVERITIES);
 export type Severity = z.infer<typeof severitySchema>;
 export const severityRank = (s: Severity): number => SEVERITIES.indexOf(s);
 
-/** Roles an alert concerns (the API's roles, src/api/roles.ts). */
-export const alertRoleSchema = z.enum(['admin', 'executive', 'planner', 'warehouse', 'finance', 'analyst']);
+/** Roles an alert concerns: the roles people act in (src/auth/roles.ts). */
+export const alertRoleSchema = z.enum(PEOPLE_ROLES);
 
 const base = {
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),

@@ -1,10 +1,10 @@
 import type { NextFunction, Request, Response } from 'express';
+import { can, type Permission, rolesWith } from '../auth/roles.ts';
 import type { AuthThrottle } from './auth-throttle.ts';
 import type { KeyRing } from './key-ring.ts';
 import type { Metrics } from './metrics.ts';
 import { HttpError } from './problem.ts';
 import type { RateLimiter } from './rate-limit.ts';
-import { can, type Permission, rolesWith } from './roles.ts';
 import type { Caller } from './types.ts';
 
 /** The client address a request came from (the socket's peer unless express is told to trust a proxy). */

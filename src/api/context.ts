@@ -2,11 +2,11 @@ import type { Request } from 'express';
 import type { ChannelPublisher } from '../channels/outbound/publisher.ts';
 import type { HttpIngestQueue } from '../ingest/http-ingest.ts';
 import { type OperationsContext, operationsContext } from '../operations/context.ts';
+import type { ReaderPool } from '../warehouse/reader-pool.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { KeyRing } from './key-ring.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
-import type { ReaderPool } from './reader-pool.ts';
 import type { AnalystSandbox } from './sandbox.ts';
 
 export interface ApiLimits {

@@ -11,7 +11,7 @@ import {
   Utf8,
   vectorFromArray,
 } from 'apache-arrow';
-import { formatRows, toJsonValue } from '../cli/format.ts';
+import { formatRows, toJsonValue } from '../format/rows.ts';
 
 export const RESULT_FORMATS = ['json', 'csv', 'arrow'] as const;
 export type ResultFormat = (typeof RESULT_FORMATS)[number];

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isRole, ROLES, type Role } from '../auth/roles.ts';
 import { UserError } from '../warehouse/errors.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import { isRole, ROLES, type Role } from './roles.ts';
 
 /**
  * API keys: `rk_<key_id>_<secret>`. The key id is public (it names the key in

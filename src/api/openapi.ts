@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { rolesWith } from '../auth/roles.ts';
 import { PROBLEM_TYPE_BASE } from './problem.ts';
-import { rolesWith } from './roles.ts';
 import type { RouteSpec } from './route.ts';
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { toJsonValue } from '../cli/format.ts';
+import { toJsonValue } from '../format/rows.ts';
 import { SQL_DIR } from '../warehouse/config.ts';
+import type { ReaderPool } from '../warehouse/reader-pool.ts';
 import { readSqlFolder } from '../warehouse/sql-files.ts';
-import type { ReaderPool } from './reader-pool.ts';
 
 /** The API's queries: one file per query in `sql/api/`, named parameters only. */
 const QUERIES: ReadonlyMap<string, string> = new Map(

@@ -1,10 +1,10 @@
 import { isUtf8 } from 'node:buffer';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import * as z from 'zod';
+import type { Permission } from '../auth/roles.ts';
 import { checkJsonLimits } from '../ingest/json-limits.ts';
 import { requirePermission } from './auth.ts';
 import { HttpError, validationError } from './problem.ts';
-import type { Permission } from './roles.ts';
 
 /** What a handler receives: the validated query, body and path parameters. */
 export interface RouteInput<Q, B, P> {

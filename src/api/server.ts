@@ -12,6 +12,7 @@ import { createOperationsScheduler } from '../operations/pipeline.ts';
 import { ensureReadModels as ensureReplenishmentViews } from '../replenishment/sql.ts';
 import { UserError } from '../warehouse/errors.ts';
 import { SANDBOX_SETTINGS } from '../warehouse/query.ts';
+import { ReaderPool } from '../warehouse/reader-pool.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
 import { createApp } from './app.ts';
 import type { AuthThrottleOptions } from './auth-throttle.ts';
@@ -21,8 +22,8 @@ import { listKeys } from './keys.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './metrics.ts';
 import type { RateLimitOptions } from './rate-limit.ts';
-import { ReaderPool } from './reader-pool.ts';
 import type { ChannelWebhookOptions } from './routes/channel-webhooks.ts';
+
 import { rebuildSite } from './routes/dashboards.ts';
 import { AnalystSandbox, configureSandboxConnection, type SandboxLimits } from './sandbox.ts';
 import { SerialWriter } from './writer.ts';

@@ -1,4 +1,4 @@
-import type { Role } from './roles.ts';
+import type { Role } from '../auth/roles.ts';
 
 /** Who is calling: set by the auth middleware from a valid API key. */
 export interface Caller {

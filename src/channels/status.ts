@@ -1,5 +1,5 @@
 /** Where each channel's outbound sync stands: last publication, lag, latency, failures, drift. */
-import { toJsonValue } from '../cli/format.ts';
+import { toJsonValue } from '../format/rows.ts';
 import type { SqlReader } from './connections.ts';
 import { channelSql } from './sql.ts';
 

@@ -1,6 +1,4 @@
-import { parseArgs } from 'node:util';
-import { UserError } from '../warehouse/errors.ts';
-import { COMMON_OPTIONS, type Command, type CommandIo, helpText } from './command.ts';
+import type { Command, CommandIo } from './command.ts';
 import { alertsCommand } from './commands/alerts.ts';
 import { allocateCommand } from './commands/allocate.ts';
 import { approvalsCommand } from './commands/approvals.ts';
@@ -27,7 +25,8 @@ import { settingsCommand } from './commands/settings.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { sqlCommand } from './commands/sql.ts';
 import { statusCommand } from './commands/status.ts';
-import { exitCodeOf } from './exit-codes.ts';
+import { runCommand } from './dispatch.ts';
+import { closest } from './suggest.ts';
 
 export const COMMANDS: readonly Command[] = [
   initCommand,
@@ -62,22 +61,29 @@ function mainHelp(): string {
   return [
     'retailos — retail operations on an embedded DuckDB warehouse',
     '',
-    'Usage: retailos <command> [options]',
+    'Usage: retailos <command> [subcommand] [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`),
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(12)} ${command.summary}`),
     '',
-    'Every command takes --db PATH (default: $RETAILOS_DB or data/retailos.duckdb) and --help.',
+    'Every command takes --db PATH (default: $RETAILOS_DB or data/retailos.duckdb) and --help;',
+    'retailos <command> --help lists its subcommands and options (retailos help <command> too).',
     '',
   ].join('\n');
 }
 
-/** Parses argv, runs the command, and turns user mistakes into a message and an exit code. */
+/** Finds the command, runs it, and turns user mistakes into a message and an exit code. */
 export async function main(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || name === '--help' || name === '-h') {
     io.stdout.write(mainHelp());
     return name === undefined ? 2 : 0;
+  }
+  if (name === 'help') {
+    // `retailos help exceptions ack` = `retailos exceptions ack --help`
+    if (rest.length > 0) return main([...rest, '--help'], io);
+    io.stdout.write(mainHelp());
+    return 0;
   }
   if (name === '--version' || name === '-v') {
     io.stdout.write('retailos 0.1.0\n');
@@ -85,30 +91,14 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (!command) {
-    io.stderr.write(`retailos: unknown command "${name}". Run retailos --help for the list.\n`);
+    const names = COMMANDS.map((candidate) => candidate.name);
+    const near = name.startsWith('-') ? undefined : closest(name, names);
+    io.stderr.write(
+      name.startsWith('-')
+        ? `retailos: Unknown option ${name}: a command comes first (retailos <command> [options]). Run retailos --help for the list.\n`
+        : `retailos: unknown command '${name}'. ${near === undefined ? 'Run retailos --help for the list.' : `Did you mean '${near}'?`}\n`,
+    );
     return 2;
   }
-  try {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      options: { ...command.options, ...COMMON_OPTIONS },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help) {
-      io.stdout.write(helpText(command));
-      return 0;
-    }
-    return await command.run({ values, positionals }, io);
-  } catch (error) {
-    if (error instanceof UserError) {
-      io.stderr.write(`retailos ${name}: ${error.message}\n`);
-      return exitCodeOf(error.category);
-    }
-    if (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      io.stderr.write(`retailos ${name}: ${error.message}\nRun retailos ${name} --help for usage.\n`);
-      return 2;
-    }
-    throw error;
-  }
+  return runCommand(command, rest, io);
 }

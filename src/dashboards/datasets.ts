@@ -1,7 +1,6 @@
-import type { Permission } from '../api/roles.ts';
+import type { Permission } from '../auth/roles.ts';
 import { ModelRegistry } from '../ml/registry/registry.ts';
 import { defaultExceptionPolicy, rulesFor } from '../workflow/exception-policy.ts';
-
 /**
  * What the dashboards read: one dataset per file under the site's `data/` folder. A dataset is either a
  * query (`src/dashboards/queries/<query>.sql`) over read models it names in `needs`, or the raw rows of
@@ -11,7 +10,7 @@ import { defaultExceptionPolicy, rulesFor } from '../workflow/exception-policy.t
  */
 export interface DatasetSpec {
   name: string;
-  /** The permission a dashboard session needs to download it (src/api/roles.ts). */
+  /** The permission a dashboard session needs to download it (src/auth/roles.ts). */
   permission: Permission;
   /** What the rows are, for the "not computed yet" note. */
   title: string;

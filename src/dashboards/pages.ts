@@ -1,4 +1,4 @@
-import { can, type Permission, type Role } from '../api/roles.ts';
+import { can, type Permission, type Role } from '../auth/roles.ts';
 import { DATASETS, datasetNamed } from './datasets.ts';
 
 /**

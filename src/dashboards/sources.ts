@@ -1,6 +1,6 @@
-import type { ReaderPool } from '../api/reader-pool.ts';
-import { toJsonValue } from '../cli/format.ts';
+import { toJsonValue } from '../format/rows.ts';
 import { UserError } from '../warehouse/errors.ts';
+import type { ReaderPool } from '../warehouse/reader-pool.ts';
 import { Warehouse } from '../warehouse/warehouse.ts';
 
 export type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import type { DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
-import { toJsonValue } from '../cli/format.ts';
+import { toJsonValue } from '../format/rows.ts';
 import { AnalystQueryError } from '../warehouse/query.ts';
 
 export interface CappedResult {

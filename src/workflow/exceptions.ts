@@ -59,6 +59,10 @@ export interface QueueItem {
   po_id: string | null;
   transfer_id: string | null;
   opened_at: string | null;
+  /** When the condition cleared (an episode that ended by itself), in event time; null while it holds. */
+  cleared_at: string | null;
+  /** Hours from opened to cleared (sql/marts/exceptions.sql); null while it holds. */
+  duration_hours: number | null;
   condition_active: boolean;
   tracked: boolean;
   resolution_code: string | null;
@@ -96,6 +100,8 @@ interface ExceptionRow {
   last_escalated_at: Date | null;
   resolution_code: string | null;
   last_action_at: Date | null;
+  cleared_at: Date | null;
+  duration_hours: number | null;
 }
 
 const SEVERITY_POINTS: Record<string, number> = { high: 100, medium: 30, low: 5 };
@@ -177,6 +183,8 @@ function toQueueItem(row: ExceptionRow, policy: ExceptionPolicy, nowMs: number):
     po_id: row.po_id,
     transfer_id: row.transfer_id,
     opened_at: row.opened_at?.toISOString() ?? null,
+    cleared_at: row.cleared_at?.toISOString() ?? null,
+    duration_hours: row.duration_hours === null ? null : Math.round(Number(row.duration_hours) * 100) / 100,
     condition_active: row.condition_active,
     tracked: row.tracked,
     resolution_code: row.resolution_code,

@@ -2,30 +2,17 @@
  * `retailos allocate` on the demo retailer plus a few new orders, run in-process through the command (its
  * registration in main.ts is wired separately): summary, JSON, --explain, --dry-run, user errors.
  */
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTIONS } from '../../src/cli/command.ts';
 import { allocateCommand } from '../../src/cli/commands/allocate.ts';
 import { UserError } from '../../src/warehouse/errors.ts';
+import { invokeCli } from '../helpers/cli.ts';
 import { ingest, toJsonl, useTempDir } from '../helpers/retailos.ts';
 
 const tmp = useTempDir();
 
 async function allocateCli(argv: string[]): Promise<{ status: number; stdout: string }> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { ...allocateCommand.options, ...COMMON_OPTIONS },
-    allowPositionals: true,
-  });
-  let stdout = '';
-  const sink = {
-    write: (chunk: string) => {
-      stdout += chunk;
-      return true;
-    },
-  } as unknown as NodeJS.WritableStream;
-  const status = await allocateCommand.run({ values, positionals }, { stdout: sink, stderr: sink, env: {} });
-  return { status, stdout };
+  const result = await invokeCli(allocateCommand, argv);
+  return { status: result.status, stdout: result.stdout + result.stderr };
 }
 
 const order = (order_id: string, minute: number, fields: Record<string, unknown>) => ({

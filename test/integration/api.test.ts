@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Permission } from '../../src/api/roles.ts';
-import { ROLES, type Role, rolesWith } from '../../src/api/roles.ts';
+import type { Permission } from '../../src/auth/roles.ts';
+import { ROLES, type Role, rolesWith } from '../../src/auth/roles.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import {
   type CallOptions,

@@ -6,8 +6,9 @@
  * transfer passes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { can, ROLES } from '../../src/api/roles.ts';
+import { can, ROLES } from '../../src/auth/roles.ts';
 import { listRejects, retryRejects } from '../../src/ingest/rejects.ts';
+
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { call, createFixture, type Fixture, type Json } from '../unit/api/server-fixture.ts';

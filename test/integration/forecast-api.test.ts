@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, type Role } from '../../src/api/roles.ts';
+import { ROLES, type Role } from '../../src/auth/roles.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { call, createFixture, type Fixture } from '../unit/api/server-fixture.ts';
 

@@ -1,37 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTIONS } from '../../src/cli/command.ts';
 import { forecastCommand } from '../../src/cli/commands/forecast.ts';
 import { hasSharedData, sharedDataPath } from '../../src/ml/data/shared-data.ts';
 import type { ModelCard } from '../../src/ml/registry/registry.ts';
 import { demoForecastEvents } from '../../src/ml/warehouse/demo-events.ts';
 import { UserError } from '../../src/warehouse/errors.ts';
+import { invokeCli } from '../helpers/cli.ts';
 import { ingest, toJsonl, useTempDir } from '../helpers/retailos.ts';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-/** `retailos forecast …` in-process (the command is registered in main by the CLI owner). */
-async function forecast(argv: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { ...forecastCommand.options, ...COMMON_OPTIONS },
-    allowPositionals: true,
-    strict: true,
-  });
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const status = await forecastCommand.run({ values, positionals }, { stdout, stderr, env: {} });
-  return { status, stdout: stdout.text, stderr: stderr.text };
-}
+/** `retailos forecast …` in-process; a user mistake is thrown. */
+const forecast = (argv: string[]) => invokeCli(forecastCommand, argv);
 
 describe('retailos forecast train | predict on a warehouse', () => {
   const tmp = useTempDir();
@@ -153,7 +132,7 @@ describe('retailos forecast train | predict on a warehouse', () => {
     await expect(forecast(['train', '--db', db, '--models', tmp.join('none')])).rejects.toThrow(
       /no demand events/,
     );
-    await expect(forecast(['nonsense'])).rejects.toThrow(/subcommand/);
+    await expect(forecast(['nonsense'])).rejects.toThrow(/Unknown action "nonsense" for 'retailos forecast'/);
   });
 });
 

@@ -1,52 +1,20 @@
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTIONS, type Command } from '../../src/cli/command.ts';
+import type { Command } from '../../src/cli/command.ts';
 import { availabilityCommand } from '../../src/cli/commands/availability.ts';
 import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
 import { positionsCommand } from '../../src/cli/commands/positions.ts';
 import { refreshCommand } from '../../src/cli/commands/refresh.ts';
-import { exitCodeOf } from '../../src/cli/exit-codes.ts';
 import { runAssertions } from '../../src/warehouse/assertions.ts';
-import { UserError } from '../../src/warehouse/errors.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
+import { runCli } from '../helpers/cli.ts';
 import { ingest, REPO_ROOT, STACK_FRAME, useTempDir } from '../helpers/retailos.ts';
 
 const tmp = useTempDir();
 const DEMO = path.join(REPO_ROOT, 'data', 'demo');
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-/** Runs one command the way src/cli/main.ts does (strict flags, user errors → message + exit code). */
-async function run(
-  command: Command,
-  argv: string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  let status: number;
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...command.options, ...COMMON_OPTIONS },
-      allowPositionals: true,
-      strict: true,
-    });
-    status = await command.run({ values, positionals }, { stdout, stderr, env: {} });
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    stderr.write(`retailos ${command.name}: ${error.message}\n`);
-    status = exitCodeOf(error.category);
-  }
-  return { status, stdout: stdout.text, stderr: stderr.text };
-}
+/** Runs one command the way src/cli/main.ts does (typed flags, user errors → message + exit code). */
+const run = (command: Command, argv: string[]) => runCli(command, argv);
 
 /** The demo retailer landed in a fresh warehouse (closed again: the commands open it themselves). */
 async function demoWarehouse(): Promise<string> {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey } from '../../src/api/keys.ts';
-import { type Permission, ROLES, rolesWith } from '../../src/api/roles.ts';
+import { type Permission, ROLES, rolesWith } from '../../src/auth/roles.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
 import type { Warehouse } from '../../src/warehouse/warehouse.ts';
 import { call, createFixture, type Fixture, type Json } from '../unit/api/server-fixture.ts';

@@ -3,18 +3,15 @@
  * request/approve/reject, returns list/grade — each a real warehouse file opened by the command.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { COMMON_OPTIONS, type Command } from '../../src/cli/command.ts';
+import type { Command } from '../../src/cli/command.ts';
 import { approvalsCommand } from '../../src/cli/commands/approvals.ts';
 import { exceptionsCommand } from '../../src/cli/commands/exceptions.ts';
 import { returnsCommand } from '../../src/cli/commands/returns.ts';
 import { settingsCommand } from '../../src/cli/commands/settings.ts';
-import { exitCodeOf } from '../../src/cli/exit-codes.ts';
 import { refreshLedger } from '../../src/ledger/refresh.ts';
-import { UserError } from '../../src/warehouse/errors.ts';
 import { Warehouse } from '../../src/warehouse/warehouse.ts';
+import { runCli } from '../helpers/cli.ts';
 import { ingest, REPO_ROOT, STACK_FRAME, toJsonl, useTempDir } from '../helpers/retailos.ts';
 
 const tmp = useTempDir();
@@ -33,36 +30,7 @@ async function logState(db: string): Promise<{ events: number; maxSeq: number }>
   }
 }
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-async function run(
-  command: Command,
-  argv: string[],
-): Promise<{ status: number; stdout: string; stderr: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  let status: number;
-  try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: { ...command.options, ...COMMON_OPTIONS },
-      allowPositionals: true,
-      strict: true,
-    });
-    status = await command.run({ values, positionals }, { stdout, stderr, env: { USER: 'tester' } });
-  } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    stderr.write(`retailos ${command.name}: ${error.message}\n`);
-    status = exitCodeOf(error.category);
-  }
-  return { status, stdout: stdout.text, stderr: stderr.text };
-}
+const run = (command: Command, argv: string[]) => runCli(command, argv, { USER: 'tester' });
 
 describe('workflow CLI', () => {
   it('exceptions, approvals and returns from the command line', async () => {
@@ -174,6 +142,35 @@ describe('workflow CLI', () => {
     ]);
     // the others are episodes that cleared by themselves: exceptions are a history (docs/ledger.md)
     expect(resolved.filter((row) => !row.tracked).every((row) => row.resolution_code === null)).toBe(true);
+    // people read money, times and durations in the human formats, and how to act on the first one
+    const open = JSON.parse(
+      (await run(exceptionsCommand, withDb(['list', '--format', 'json', '--now', '2025-03-02T05:00:00Z'])))
+        .stdout,
+    ) as { exception_id: string; revenue_at_risk: number }[];
+    const queueTable = (await run(exceptionsCommand, withDb(['list', '--now', '2025-03-02T05:00:00Z'])))
+      .stdout;
+    expect(queueTable.split('\n')[0]).toMatch(/^exception_id\s+type\s+severity\s+status\s+priority\s+owner/);
+    expect(queueTable).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    expect(queueTable).not.toMatch(/T\d{2}:\d{2}:\d{2}\.\d{3}Z/);
+    const costly = open.find((item) => item.revenue_at_risk >= 1);
+    if (costly !== undefined) expect(queueTable).toMatch(/\$[\d,]+\.\d\d/);
+    expect(queueTable).toContain(`Act on one: retailos exceptions ack ${open[0]!.exception_id} `);
+    // a resolved episode says when it cleared and how long it lasted; there is nothing left to act on
+    const history = JSON.parse(
+      (await run(exceptionsCommand, withDb(['list', '--status', 'resolved', '--format', 'json']))).stdout,
+    ) as {
+      exception_id: string;
+      opened_at: string;
+      cleared_at: string | null;
+      duration_hours: number | null;
+    }[];
+    for (const row of history.filter((item) => item.cleared_at !== null)) {
+      const hours = (Date.parse(row.cleared_at!) - Date.parse(row.opened_at)) / 3_600_000;
+      expect(row.duration_hours).toBeCloseTo(hours, 1);
+    }
+    const historyTable = (await run(exceptionsCommand, withDb(['list', '--status', 'resolved']))).stdout;
+    expect(historyTable.split('\n')[0]).toMatch(/\bcleared\s+lasted$/);
+    expect(historyTable).not.toContain('Act on one');
     expect((await run(exceptionsCommand, withDb(['resolve', 'nope']))).stderr).toMatch(/No exception nope/);
     expect((await run(exceptionsCommand, withDb(['frobnicate']))).stderr).toMatch(
       /Unknown action "frobnicate"/,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { can, rolesWith } from '../../auth/roles.ts';
 import { buildDashboards, siteDir } from '../../dashboards/build.ts';
 import { canSeePage, landingPage, PAGES, pagePermissions } from '../../dashboards/pages.ts';
 import { SessionStore } from '../../dashboards/sessions.ts';
@@ -9,7 +10,6 @@ import { readerSource } from '../../dashboards/sources.ts';
 import { isThrottled, type KeyGate, presentedKey, requirePermission, throttledError } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { HttpError, sendProblem } from '../problem.ts';
-import { can, rolesWith } from '../roles.ts';
 import type { Caller } from '../types.ts';
 
 export const DASHBOARDS_PATH = '/dashboards';

@@ -6,12 +6,13 @@
  * request (rejects are never dropped: an operator can audit them, and land one with `retailos rejects retry
  * ID`, or an `erp` key can send it, which resolves the reject). The other events of the request land as usual.
  */
+
+import { can, type Role } from '../../auth/roles.ts';
 import type { StagedBody } from '../../ingest/http-ingest.ts';
 import { emptyColumns, pushEvent } from '../../warehouse/landing.ts';
 import { businessNow } from '../../workflow/clock.ts';
 import { POLICY_EVENT_TYPES, type PolicyRefusal, policyRefusals } from '../../workflow/raw-event-policy.ts';
 import type { ApiContext } from '../context.ts';
-import { can, type Role } from '../roles.ts';
 
 /**
  * Judges the request's policy events and moves the refused ones from `staged.events` to `staged.rejects`

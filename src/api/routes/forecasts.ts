@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { toJsonValue } from '../../cli/format.ts';
+import { toJsonValue } from '../../format/rows.ts';
 import { type QueryRunner, readDemandSensing, readForecasts } from '../../ml/read/forecasts.ts';
 import type { ApiContext } from '../context.ts';
 import type { ApiRouter } from '../route.ts';

@@ -1,9 +1,9 @@
 import * as z from 'zod';
+import { ROLES } from '../../auth/roles.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import type { ApiContext } from '../context.ts';
 import { createKey, listKeys, publicKey, revokeKey } from '../keys.ts';
 import { HttpError } from '../problem.ts';
-import { ROLES } from '../roles.ts';
 import type { ApiRouter } from '../route.ts';
 
 const keyRecord = z.object({

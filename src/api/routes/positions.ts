@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import { can } from '../../auth/roles.ts';
 import type { ApiContext } from '../context.ts';
 import { readModel } from '../read-models.ts';
-import { can } from '../roles.ts';
 import type { ApiRouter } from '../route.ts';
 import { idParam, limitParam, offsetParam, page } from './common.ts';
 

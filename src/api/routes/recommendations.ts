@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { toJsonValue } from '../../cli/format.ts';
 import { BUSINESS_CLOCK_SQL, toReading } from '../../clock/business-clock.ts';
 import { parseTime } from '../../clock/time.ts';
+import { toJsonValue } from '../../format/rows.ts';
 import { workflowApprovals } from '../../replenishment/approvals.ts';
 import {
   EXPOSURE_SQL,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { toJsonValue } from '../../cli/format.ts';
+import { toJsonValue } from '../../format/rows.ts';
 import { sandboxCatalog } from '../../sandbox/catalog.ts';
 import { formatBytes } from '../../sandbox/results.ts';
 import { AnalystQueryError } from '../../warehouse/query.ts';

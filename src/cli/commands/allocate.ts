@@ -17,21 +17,20 @@ import {
 } from '../../allocation/service.ts';
 import type { AllocationStrategy } from '../../allocation/strategy.ts';
 import type { LineExplanation } from '../../allocation/types.ts';
-import { canonicalTime } from '../../clock/time.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
 import { listQueue, type QueueItem, warehouseReader } from '../../workflow/exceptions.ts';
-import type { Command, CommandIo } from '../command.ts';
+import { type CommandIo, defineCommand } from '../command.ts';
 import { formatCount, formatDateTime, formatMoney, formatTable, toJsonValue } from '../format.ts';
 
-const STRATEGIES: Record<string, () => AllocationStrategy> = {
+const STRATEGIES: Record<'auto' | 'optimal' | 'greedy', () => AllocationStrategy> = {
   auto: () => new AutoStrategy(),
   optimal: () => new OptimalStrategy(),
   greedy: () => new GreedyStrategy(),
 };
 
-const POSITIONS: Record<string, () => PositionSource> = {
+const POSITIONS: Record<'auto' | 'ledger' | 'events', () => PositionSource> = {
   auto: () => new AutoPositions(),
   ledger: () => new LedgerPositions(),
   events: () => new EventLogPositions(),
@@ -40,7 +39,7 @@ const POSITIONS: Record<string, () => PositionSource> = {
 /** Allocation rows printed in the table format before pointing at --format json. */
 const MAX_ROWS = 50;
 
-export const allocateCommand: Command = {
+export const allocateCommand = defineCommand({
   name: 'allocate',
   summary:
     'Allocate open order lines to the best nodes (FIFO on scarce stock, promise, then cost) and explain why.',
@@ -59,32 +58,36 @@ export const allocateCommand: Command = {
     explain: { type: 'string', valueName: 'ORDER_ID', description: 'explain how an order was allocated' },
     'dry-run': { type: 'boolean', description: 'decide and print, land nothing' },
     'as-of': {
-      type: 'string',
+      type: 'time',
       valueName: 'TIME',
       description: 'business time of the run (default: latest event)',
     },
-    strategy: { type: 'string', valueName: 'NAME', description: 'auto (default), optimal or greedy' },
-    positions: { type: 'string', valueName: 'FROM', description: 'auto (default), ledger or events' },
-    format: { type: 'string', valueName: 'FMT', description: 'table (default) or json' },
+    strategy: {
+      type: 'enum',
+      choices: ['auto', 'optimal', 'greedy'],
+      default: 'auto',
+      valueName: 'NAME',
+      description: 'auto (default), optimal or greedy',
+    },
+    positions: {
+      type: 'enum',
+      choices: ['auto', 'ledger', 'events'],
+      default: 'auto',
+      valueName: 'FROM',
+      description: 'auto (default), ledger or events',
+    },
+    format: {
+      type: 'enum',
+      choices: ['table', 'json'],
+      default: 'table',
+      valueName: 'FMT',
+      description: 'table (default) or json',
+    },
   },
   async run(args, io) {
-    const format = (args.values.format as string | undefined) ?? 'table';
-    if (format !== 'table' && format !== 'json')
-      throw new UserError(`Unknown --format "${format}": use table or json.`);
-    const strategyName = (args.values.strategy as string | undefined) ?? 'auto';
-    const makeStrategy = STRATEGIES[strategyName];
-    if (!makeStrategy)
-      throw new UserError(`Unknown --strategy "${strategyName}": use auto, optimal or greedy.`);
-    const positionsName = (args.values.positions as string | undefined) ?? 'auto';
-    const makePositions = POSITIONS[positionsName];
-    if (!makePositions)
-      throw new UserError(`Unknown --positions "${positionsName}": use auto, ledger or events.`);
-    const asOfText = args.values['as-of'] as string | undefined;
-    const asOf = asOfText === undefined ? undefined : canonicalTime(asOfText, '--as-of');
-    if (args.positionals.length > 0) throw new UserError(`Unexpected argument "${args.positionals[0]}".`);
-    const dryRun = args.values['dry-run'] === true;
-    const explain = args.values.explain as string | undefined;
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const { format, explain, 'dry-run': dryRun } = args.values;
+    const asOf = args.values['as-of']?.toISOString();
+    const dbPath = resolveDbPath(args.values.db, io.env);
 
     if (explain !== undefined && !dryRun) {
       const warehouse = await Warehouse.open(dbPath, { readOnly: true });
@@ -109,8 +112,8 @@ export const allocateCommand: Command = {
         asOf,
         dryRun,
         trigger: 'cli',
-        strategy: makeStrategy(),
-        positions: makePositions(),
+        strategy: STRATEGIES[args.values.strategy](),
+        positions: POSITIONS[args.values.positions](),
       });
       if (explain !== undefined) {
         const lines = report.result?.explanations.filter((line) => line.orderId === explain) ?? [];
@@ -132,7 +135,7 @@ export const allocateCommand: Command = {
       await warehouse.close();
     }
   },
-};
+});
 
 /**
  * The order's exceptions under the ids of the exception queue (what `retailos exceptions ack|resolve|assign`,

@@ -1,19 +1,24 @@
-import { UserError } from '../../warehouse/errors.ts';
 import { type AuditSubject, auditTrail } from '../../workflow/audit.ts';
-import { positiveInt, stringFlag } from '../../workflow/cli-support.ts';
 import { warehouseReader } from '../../workflow/reader.ts';
-import type { Command } from '../command.ts';
-import { formatRows } from '../format.ts';
-import { outputFormat, withLedger } from './positions.ts';
+import { type CommandIo, defineCommand, defineGroup } from '../command.ts';
+import { formatRows, type OutputFormat } from '../format.ts';
+import { withLedger } from '../session.ts';
+import { FORMAT_OPTION } from '../shared-options.ts';
 
-const KINDS: Record<string, AuditSubject> = {
-  sku: 'sku_node',
-  order: 'order',
-  po: 'po',
-  exception: 'exception',
-  approval: 'approval',
-  external: 'external',
-};
+/** The subcommands: the subject whose history, what its id is, and its help line. */
+const KINDS = [
+  { name: 'sku', kind: 'sku_node', id: 'SKU', summary: 'The history of a sku at a node (--node NODE).' },
+  { name: 'order', kind: 'order', id: 'ORDER_ID', summary: 'The history of an order.' },
+  { name: 'po', kind: 'po', id: 'PO_ID', summary: 'The history of a purchase order.' },
+  { name: 'exception', kind: 'exception', id: 'EXCEPTION_ID', summary: 'The decisions on an exception.' },
+  { name: 'approval', kind: 'approval', id: 'REQUEST_ID', summary: 'The history of an approval request.' },
+  {
+    name: 'external',
+    kind: 'external',
+    id: 'REF',
+    summary: "A sales channel's order by its own reference (--channel ID to narrow).",
+  },
+] as const satisfies readonly { name: string; kind: AuditSubject; id: string; summary: string }[];
 
 /** Why a history can be empty, and where the ids come from. */
 const NOTHING: Record<AuditSubject, (id: string, node: string | undefined) => string> = {
@@ -29,7 +34,76 @@ const NOTHING: Record<AuditSubject, (id: string, node: string | undefined) => st
     `No channel order with the reference ${id}: give the order's name or number as the channel shows it (#1001, 1001, an Amazon order id); orders refused at ingest are in retailos rejects list.`,
 };
 
-export const auditCommand: Command = {
+const COLUMNS = ['occurred_at', 'type', 'actor', 'source', 'event_id', 'payload'];
+
+const LIST_OPTIONS = {
+  limit: { type: 'int', min: 1, valueName: 'N', description: 'at most N events (default 10,000)' },
+  ...FORMAT_OPTION,
+} as const;
+
+type Subject = (typeof KINDS)[number];
+
+/** Prints the subject's history, or why it is empty. */
+function printHistory(
+  subject: Subject,
+  request: {
+    id: string;
+    node?: string | undefined;
+    channel?: string | undefined;
+    limit: number | undefined;
+    format: OutputFormat;
+  },
+  db: string | undefined,
+  io: CommandIo,
+): Promise<number> {
+  const { id, node, channel, limit, format } = request;
+  return withLedger({ db }, io, async (warehouse) => {
+    const rows = await auditTrail(warehouseReader(warehouse), {
+      kind: subject.kind,
+      id,
+      nodeId: node,
+      channelId: channel,
+      ...(limit === undefined ? {} : { limit }),
+    });
+    io.stdout.write(formatRows(COLUMNS, rows as unknown as Record<string, unknown>[], format));
+    if (rows.length === 0) io.stderr.write(`${NOTHING[subject.kind](id, node)}\n`);
+    return 0;
+  });
+}
+
+const idArgument = (subject: Subject) =>
+  ({
+    name: subject.id,
+    required: true,
+    missing: `Say whose history: retailos audit ${subject.name} ${subject.id} (see --help)`,
+  }) as const;
+
+const [SKU, ...OTHERS] = KINDS;
+
+const sku = defineCommand({
+  name: SKU.name,
+  summary: SKU.summary,
+  options: { node: { type: 'string', valueName: 'NODE', description: 'the node' }, ...LIST_OPTIONS },
+  arguments: [idArgument(SKU)],
+  run: (args, io) => printHistory(SKU, { id: args.positionals[0]!, ...args.values }, args.values.db, io),
+});
+
+const CHANNEL_OPTION = {
+  channel: { type: 'string', valueName: 'ID', description: 'external: only this channel' },
+} as const;
+
+const others = OTHERS.map((subject) =>
+  defineCommand({
+    name: subject.name,
+    summary: subject.summary,
+    options: { ...CHANNEL_OPTION, ...LIST_OPTIONS },
+    arguments: [idArgument(subject)],
+    run: (args, io) =>
+      printHistory(subject, { id: args.positionals[0]!, ...args.values }, args.values.db, io),
+  }),
+);
+
+export const auditCommand = defineGroup({
   name: 'audit',
   summary:
     'The full history of a sku × node, order, PO, exception or approval: events and decisions with actors.',
@@ -43,34 +117,6 @@ export const auditCommand: Command = {
     "external REF: a sales channel's order by its own reference (a Shopify name #1001 or order id, an Amazon",
     'order id, a WooCommerce order number), as landed by the channel webhooks and ingest --from.',
   ].join('\n'),
-  options: {
-    node: { type: 'string', valueName: 'NODE', description: 'sku: the node' },
-    channel: { type: 'string', valueName: 'ID', description: 'external: only this channel' },
-    limit: { type: 'string', valueName: 'N', description: 'at most N events (default 10,000)' },
-    format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
-  },
-  async run(args, io) {
-    const [what, id] = args.positionals;
-    const kind = what === undefined ? undefined : KINDS[what];
-    if (kind === undefined || id === undefined) {
-      throw new UserError(
-        `Say whose history: retailos audit ${Object.keys(KINDS).join('|')} ID (see --help)`,
-      );
-    }
-    const format = outputFormat(args);
-    const limit = positiveInt(stringFlag(args, 'limit'), '--limit');
-    return withLedger(args, io, async (warehouse) => {
-      const rows = await auditTrail(warehouseReader(warehouse), {
-        kind,
-        id,
-        nodeId: stringFlag(args, 'node'),
-        channelId: stringFlag(args, 'channel'),
-        ...(limit === undefined ? {} : { limit }),
-      });
-      const columns = ['occurred_at', 'type', 'actor', 'source', 'event_id', 'payload'];
-      io.stdout.write(formatRows(columns, rows as unknown as Record<string, unknown>[], format));
-      if (rows.length === 0) io.stderr.write(`${NOTHING[kind](id, stringFlag(args, 'node'))}\n`);
-      return 0;
-    });
-  },
-};
+  subcommands: [sku, ...others],
+  missing: `Say whose history: retailos audit ${KINDS.map((k) => k.name).join('|')} ID (see --help)`,
+});

@@ -1,9 +1,10 @@
 import { queryAvailability } from '../../ledger/queries.ts';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { formatRows } from '../format.ts';
-import { outputFormat, withLedger } from './positions.ts';
+import { withLedger } from '../session.ts';
+import { FORMAT_OPTION } from '../shared-options.ts';
 
-export const availabilityCommand: Command = {
+export const availabilityCommand = defineCommand({
   name: 'availability',
   summary: 'What each channel may sell per sku: eligible nodes’ available stock minus the channel buffer.',
   usage: 'retailos availability [--channel CHANNEL] [--sku SKU] [--format table|json|csv]',
@@ -15,17 +16,16 @@ export const availabilityCommand: Command = {
   options: {
     channel: { type: 'string', valueName: 'CHANNEL', description: 'only this channel' },
     sku: { type: 'string', valueName: 'SKU', description: 'only this sku' },
-    format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
+    ...FORMAT_OPTION,
   },
   async run(args, io) {
-    const format = outputFormat(args);
-    return withLedger(args, io, async (warehouse) => {
+    return withLedger({ db: args.values.db }, io, async (warehouse) => {
       const result = await queryAvailability(warehouse, {
-        channelId: args.values.channel as string | undefined,
-        sku: args.values.sku as string | undefined,
+        channelId: args.values.channel,
+        sku: args.values.sku,
       });
-      io.stdout.write(formatRows(result.columns, result.rows, format));
+      io.stdout.write(formatRows(result.columns, result.rows, args.values.format));
       return 0;
     });
   },
-};
+});

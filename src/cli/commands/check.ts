@@ -1,10 +1,10 @@
 import { runAssertions } from '../../warehouse/assertions.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { toJsonValue } from '../format.ts';
 
-export const checkCommand: Command = {
+export const checkCommand = defineCommand({
   name: 'check',
   summary: 'Run the data assertions of sql/tests/ against the warehouse (exit 1 if any fails).',
   usage: 'retailos check [--db PATH]',
@@ -12,7 +12,7 @@ export const checkCommand: Command = {
     'Each assertion is a query that returns zero rows when its invariant holds; failing rows are shown.',
   options: {},
   async run(args, io) {
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const dbPath = resolveDbPath(args.values.db, io.env);
     const warehouse = await Warehouse.open(dbPath, { readOnly: true });
     try {
       const results = await runAssertions(warehouse);
@@ -30,4 +30,4 @@ export const checkCommand: Command = {
       await warehouse.close();
     }
   },
-};
+});

@@ -3,11 +3,29 @@ import { buildDashboards, previewDashboards, siteDir } from '../../dashboards/bu
 import { apiSource, openFileSource, type SnapshotSource } from '../../dashboards/sources.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
-import type { Command, CommandIo, ParsedArgs } from '../command.ts';
+import { type Args, type CommandIo, defineCommand, defineGroup } from '../command.ts';
 
-function sourceFor(args: ParsedArgs, io: CommandIo): Promise<SnapshotSource> | SnapshotSource {
-  const api = args.values.api as string | undefined;
-  const key = (args.values.key as string | undefined) ?? io.env.RETAILOS_API_KEY;
+/** Where the read models come from: the warehouse file, or a running server (--api, --key). */
+const SOURCE_OPTIONS = {
+  api: {
+    type: 'string',
+    valueName: 'URL',
+    description: 'read through a running server instead of the file',
+  },
+  key: {
+    type: 'string',
+    valueName: 'KEY',
+    description: 'with --api: an API key (default $RETAILOS_API_KEY)',
+  },
+  verbose: { type: 'boolean', description: "show the Framework's own output" },
+} as const;
+
+function sourceFor(
+  args: Args<typeof SOURCE_OPTIONS>,
+  io: CommandIo,
+): Promise<SnapshotSource> | SnapshotSource {
+  const { api } = args.values;
+  const key = args.values.key ?? io.env.RETAILOS_API_KEY;
   if (api !== undefined) {
     if (!key)
       throw new UserError(
@@ -20,82 +38,36 @@ function sourceFor(args: ParsedArgs, io: CommandIo): Promise<SnapshotSource> | S
     }
     return apiSource(api, key);
   }
-  return openFileSource(resolveDbPath(args.values.db as string | undefined, io.env));
+  return openFileSource(resolveDbPath(args.values.db, io.env));
 }
 
-function port(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 65535)
-    throw new UserError(`--port takes 1–65535, got ${text}`);
-  return value;
+function logTo(io: CommandIo, verbose: boolean) {
+  return {
+    step: (message: string) => io.stderr.write(`${message}\n`),
+    framework: (chunk: string) => {
+      if (verbose) io.stderr.write(chunk);
+    },
+  };
 }
 
-export const dashboardsCommand: Command = {
-  name: 'dashboards',
-  summary: 'Build the dashboards site (Observable Framework, offline) or preview it while editing.',
-  usage:
-    'retailos dashboards build [--out DIR] [--api URL --key KEY] | retailos dashboards dev [--port 3000]',
+const build = defineCommand({
+  name: 'build',
+  summary: 'Export the read models to a snapshot (read-only) and build the static site.',
   details: [
-    'build  exports the read models the pages need to a snapshot (read-only), then builds the static site into',
-    '       --out (default dashboards/dist, or $RETAILOS_DASHBOARDS_DIR): what `retailos serve` serves at /dashboards/.',
-    '       Reads the warehouse file; while `retailos serve` holds it, read through the server instead:',
-    '       --api http://127.0.0.1:8080 --key rk_… (a key with sql:query: admin or analyst).',
-    'dev    exports a snapshot to dashboards/.snapshot and runs the Framework preview with live reload.',
-    'Read models that other parts of the platform have not computed yet are exported empty, and the pages say so.',
-    'No network access is needed: Plot, Inputs and d3 come from node_modules.',
+    'Builds into --out (default dashboards/dist, or $RETAILOS_DASHBOARDS_DIR): what `retailos serve` serves at',
+    '/dashboards/. Reads the warehouse file; while `retailos serve` holds it, read through the server instead:',
+    '--api http://127.0.0.1:8080 --key rk_… (a key with sql:query: admin or analyst).',
   ].join('\n'),
   options: {
-    out: {
-      type: 'string',
-      valueName: 'DIR',
-      description: 'build: where the site goes (default dashboards/dist)',
-    },
-    api: {
-      type: 'string',
-      valueName: 'URL',
-      description: 'read through a running server instead of the file',
-    },
-    key: {
-      type: 'string',
-      valueName: 'KEY',
-      description: 'with --api: an API key (default $RETAILOS_API_KEY)',
-    },
-    port: { type: 'string', valueName: 'N', description: 'dev: preview port (default 3000)' },
-    host: { type: 'string', valueName: 'ADDR', description: 'dev: preview address (default 127.0.0.1)' },
-    verbose: { type: 'boolean', description: "show the Framework's own output" },
+    out: { type: 'string', valueName: 'DIR', description: 'where the site goes (default dashboards/dist)' },
+    ...SOURCE_OPTIONS,
   },
   async run(args, io) {
-    const [action, ...extra] = args.positionals;
-    if (action !== 'build' && action !== 'dev') {
-      throw new UserError(
-        'Say what to do: retailos dashboards build, or retailos dashboards dev (see --help)',
-      );
-    }
-    if (extra.length > 0) throw new UserError(`Unexpected arguments: ${extra.join(' ')}`);
-    const verbose = Boolean(args.values.verbose);
-    const log = {
-      step: (message: string) => io.stderr.write(`${message}\n`),
-      framework: (chunk: string) => {
-        if (verbose) io.stderr.write(chunk);
-      },
-    };
     const source = await sourceFor(args, io);
-    if (action === 'dev') {
-      await previewDashboards(
-        source,
-        {
-          port: port(args.values.port as string | undefined, 3000),
-          host: (args.values.host as string) ?? '127.0.0.1',
-        },
-        log,
-      );
-      return 0;
-    }
-    const out = path.resolve((args.values.out as string | undefined) ?? siteDir(io.env));
+    const out = path.resolve(args.values.out ?? siteDir(io.env));
     let result: Awaited<ReturnType<typeof buildDashboards>>;
     try {
-      result = await buildDashboards(source, out, log);
+      result = await buildDashboards(source, out, logTo(io, args.values.verbose));
     } finally {
       await source.close();
     }
@@ -108,4 +80,48 @@ export const dashboardsCommand: Command = {
     io.stdout.write('Serve it with: retailos serve  →  http://127.0.0.1:8080/dashboards/\n');
     return 0;
   },
-};
+});
+
+const dev = defineCommand({
+  name: 'dev',
+  summary: 'Export a snapshot to dashboards/.snapshot and run the Framework preview with live reload.',
+  options: {
+    port: {
+      type: 'int',
+      min: 1,
+      max: 65535,
+      default: 3000,
+      valueName: 'N',
+      description: 'preview port (default 3000)',
+    },
+    host: {
+      type: 'string',
+      default: '127.0.0.1',
+      valueName: 'ADDR',
+      description: 'preview address (default 127.0.0.1)',
+    },
+    ...SOURCE_OPTIONS,
+  },
+  async run(args, io) {
+    const source = await sourceFor(args, io);
+    await previewDashboards(
+      source,
+      { port: args.values.port, host: args.values.host },
+      logTo(io, args.values.verbose),
+    );
+    return 0;
+  },
+});
+
+export const dashboardsCommand = defineGroup({
+  name: 'dashboards',
+  summary: 'Build the dashboards site (Observable Framework, offline) or preview it while editing.',
+  usage:
+    'retailos dashboards build [--out DIR] [--api URL --key KEY] | retailos dashboards dev [--port 3000]',
+  details: [
+    'Read models that other parts of the platform have not computed yet are exported empty, and the pages say so.',
+    'No network access is needed: Plot, Inputs and d3 come from node_modules.',
+  ].join('\n'),
+  subcommands: [build, dev],
+  missing: 'Say what to do: retailos dashboards build, or retailos dashboards dev (see --help)',
+});

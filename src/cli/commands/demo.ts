@@ -12,10 +12,10 @@ import { ensureReadModels as ensureReplenishmentViews } from '../../replenishmen
 import { DEFAULT_SEED } from '../../sim/params.ts';
 import { isSimulationOf, readManifest, simulate } from '../../sim/simulate.ts';
 import { PROJECT_ROOT, resolveDbPath } from '../../warehouse/config.ts';
-import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
 import { syncExceptions } from '../../workflow/exceptions.ts';
-import type { Command, CommandIo } from '../command.ts';
+import { type CommandIo, defineCommand } from '../command.ts';
+import { invoke } from '../dispatch.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress.ts';
 import { dashboardsCommand } from './dashboards.ts';
@@ -28,7 +28,7 @@ export const DEMO_DATA_DIR = path.join(PROJECT_ROOT, 'data', 'demo');
 const DEMO_SCALES = ['small', 'demo'] as const;
 type DemoScale = (typeof DEMO_SCALES)[number];
 
-export const demoCommand: Command = {
+export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'The main job on the embedded default: simulate the demo retailer, land it, show the state.',
   usage: 'retailos demo [--db PATH] [--scale small|demo] [--fixtures] [--serve [--port N]]',
@@ -45,10 +45,22 @@ export const demoCommand: Command = {
     'and do not make the command fail. --fixtures lands the small hand-written data/demo set instead.',
   ].join('\n'),
   options: {
-    scale: { type: 'string', valueName: 'S', description: 'simulation scale: demo (default) or small' },
+    scale: {
+      type: 'enum',
+      choices: DEMO_SCALES,
+      default: 'demo',
+      valueName: 'S',
+      description: 'simulation scale: demo (default) or small (m5 is for benchmarks: retailos simulate)',
+    },
     fixtures: { type: 'boolean', description: 'land the fixtures in data/demo instead of a simulation' },
     serve: { type: 'boolean', description: 'then serve the API on it (what npm start does)' },
-    port: { type: 'string', valueName: 'N', description: 'with --serve: the port (default 8080)' },
+    port: {
+      type: 'int',
+      min: 0,
+      max: 65535,
+      valueName: 'N',
+      description: 'with --serve: the port (default 8080)',
+    },
     'sim-dir': {
       type: 'string',
       valueName: 'DIR',
@@ -56,20 +68,13 @@ export const demoCommand: Command = {
     },
   },
   async run(args, io) {
-    const scale = (args.values.scale as string | undefined) ?? 'demo';
-    if (!DEMO_SCALES.includes(scale as DemoScale)) {
-      throw new UserError(
-        `--scale must be small or demo, got "${scale}" (m5 is for benchmarks: retailos simulate)`,
-      );
-    }
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const { scale, db, port } = args.values;
+    const dbPath = resolveDbPath(db, io.env);
     const started = performance.now();
     const simDir = path.resolve(
-      (args.values['sim-dir'] as string | undefined) ?? path.join(PROJECT_ROOT, 'data', 'generated', scale),
+      args.values['sim-dir'] ?? path.join(PROJECT_ROOT, 'data', 'generated', scale),
     );
-    const inputDir = args.values.fixtures
-      ? DEMO_DATA_DIR
-      : await ensureSimulation(scale as DemoScale, simDir, io);
+    const inputDir = args.values.fixtures ? DEMO_DATA_DIR : await ensureSimulation(scale, simDir, io);
     const expectedRejects = args.values.fixtures ? 0 : (readManifest(inputDir)?.faults.malformed ?? 0);
 
     io.stdout.write(`Landing ${path.relative(process.cwd(), inputDir) || inputDir} into ${dbPath} …\n`);
@@ -108,13 +113,15 @@ export const demoCommand: Command = {
       await warehouse.close();
     }
     io.stdout.write('\n');
-    await statusCommand.run({ values: { db: args.values.db }, positionals: [] }, io);
+    // The same commands a user would run next, with the same warehouse.
+    const dbFlag = db === undefined ? [] : ['--db', db];
+    await invoke(statusCommand, dbFlag, io);
     io.stdout.write(`\nLanded in ${((performance.now() - started) / 1000).toFixed(1)} s.\n`);
     if (!args.values.serve) {
       io.stdout.write('Next: retailos serve · retailos sql "SELECT * FROM stg_nodes" · retailos --help\n');
       return 0;
     }
-    await ensureDashboards(args.values.db as string | undefined, io);
+    await ensureDashboards(dbFlag, io);
     await announceDemoKey(dbPath, io);
     // The web shop and marketplaces as local stand-ins the server publishes to (docs/channels.md).
     const setup = await Warehouse.open(dbPath);
@@ -124,15 +131,16 @@ export const demoCommand: Command = {
         'Watch them: retailos channels status --api http://127.0.0.1:8080 --key <the demo key>\n',
     );
     try {
-      return await serveCommand.run(
-        { values: { db: args.values.db, port: args.values.port }, positionals: [] },
+      return await invoke(
+        serveCommand,
+        [...dbFlag, ...(port === undefined ? [] : ['--port', String(port)])],
         io,
       );
     } finally {
       await channels.stop();
     }
   },
-};
+});
 
 /**
  * What the server's scheduled jobs would have done by now, so the first look is not empty: a replenishment
@@ -170,10 +178,10 @@ async function announceBusinessClock(warehouse: Warehouse, io: CommandIo): Promi
  * The dashboards are a static build of the warehouse's read models: built here on the first run (about a
  * minute for the demo retailer), then rebuilt by the server's hourly job and on POST /dashboards/rebuild.
  */
-async function ensureDashboards(db: string | undefined, io: CommandIo): Promise<void> {
+async function ensureDashboards(dbFlag: string[], io: CommandIo): Promise<void> {
   if (fs.existsSync(path.join(siteDir(io.env), 'index.html'))) return;
   io.stdout.write('Building the dashboards (first run only) …\n');
-  const code = await dashboardsCommand.run({ values: { db }, positionals: ['build'] }, io);
+  const code = await invoke(dashboardsCommand, ['build', ...dbFlag], io);
   if (code !== 0)
     io.stderr.write('The dashboards did not build; the API is served anyway (retailos dashboards build).\n');
 }

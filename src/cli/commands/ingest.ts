@@ -18,11 +18,11 @@ import { resolveSources, type Source } from '../../ingest/sources.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
-import type { Command, CommandIo } from '../command.ts';
+import { type CommandIo, defineCommand } from '../command.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress.ts';
 
-export const ingestCommand: Command = {
+export const ingestCommand = defineCommand({
   name: 'ingest',
   summary: 'Validate and land events from files, directories, globs or stdin.',
   usage:
@@ -58,28 +58,39 @@ export const ingestCommand: Command = {
       description: 'the sales channel the files come from (with --from)',
     },
     map: { type: 'string', valueName: 'FILE', description: 'the mapping file of --from mapped-csv (JSON)' },
-    'batch-size': { type: 'string', valueName: 'N', description: 'inputs per atomic batch (default 50000)' },
+    'batch-size': {
+      type: 'int',
+      min: 1,
+      max: 1_000_000,
+      valueName: 'N',
+      description: 'inputs per atomic batch (default 50000)',
+    },
     json: { type: 'boolean', description: 'print the summary as JSON' },
     verbose: { type: 'boolean', description: 'print a line to stderr as each batch commits' },
   },
+  arguments: [
+    {
+      name: 'PATH',
+      required: true,
+      variadic: true,
+      missing: 'Nothing to ingest: name files, directories, globs or - for stdin.',
+    },
+  ],
   async run(args, io) {
     if (args.positionals.length === 0)
       throw new UserError('Nothing to ingest: name files, directories, globs or - for stdin.');
-    const batchSize = parseBatchSize(args.values['batch-size'] as string | undefined);
+    const _batchSize = args.values['batch-size'];
     const from = args.values.from as string | undefined;
     const channel = args.values.channel as string | undefined;
     const mapFile = args.values.map as string | undefined;
-    checkFromOptions(from, channel, mapFile, args.values.format as string | undefined);
+    checkFromOptions(from, channel, mapFile, args.values.format);
     const mapping = mapFile === undefined ? undefined : loadMapping(mapFile);
-    const resolved = await resolveSources(
-      args.positionals,
-      from === undefined ? (args.values.format as string | undefined) : 'csv',
-    );
+    const resolved = await resolveSources(args.positionals, from === undefined ? args.values.format : 'csv');
     const { skipped } = resolved;
     let { sources } = resolved;
     if (sources.length === 0)
       throw new UserError('No ingestible files found (.jsonl, .ndjson, .csv, .parquet).');
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const dbPath = resolveDbPath(args.values.db, io.env);
     const warehouse = await Warehouse.open(dbPath);
     let summary: IngestSummary;
     let lookups: DuckDBConnection | undefined;
@@ -90,17 +101,17 @@ export const ingestCommand: Command = {
         sources = sources.map((source) => ({ ...source, pipeline }));
       }
       summary = await ingestWithProgress(warehouse, sources, io, {
-        batchSize,
-        verbose: args.values.verbose === true,
+        batchSize: args.values['batch-size'],
+        verbose: args.values.verbose,
       });
     } finally {
       lookups?.closeSync();
       await warehouse.close();
     }
-    printSummary(io, summary, skipped, args.values.json === true);
+    printSummary(io, summary, skipped, args.values.json);
     return summary.rejected > 0 ? 1 : 0;
   },
-};
+});
 
 /** Ingests with a progress bar on a terminal (and a line per committed batch with `verbose`). */
 export async function ingestWithProgress(
@@ -191,15 +202,6 @@ async function formatPipeline(
     query: connectionQuery(lookups),
   };
   return from === 'shopify-orders-csv' ? shopifyOrdersCsv(options) : amazonOrdersReport(options);
-}
-
-function parseBatchSize(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 1_000_000) {
-    throw new UserError(`--batch-size must be a whole number from 1 to 1000000, got ${text}`);
-  }
-  return value;
 }
 
 export function printSummary(

@@ -1,16 +1,15 @@
 import path from 'node:path';
 import { SQL_DIR } from '../../warehouse/config.ts';
-import { UserError } from '../../warehouse/errors.ts';
 import { readSqlFolder } from '../../warehouse/sql-files.ts';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { formatRows } from '../format.ts';
-import { outputFormat, withLedger } from './positions.ts';
+import { withLedger } from '../session.ts';
+import { FORMAT_OPTION } from '../shared-options.ts';
 
 /** The API's query (sql/api/kpis.sql): the CLI and GET /api/v1/kpis list the same rows of mart_kpis. */
 const KPIS_SQL = readSqlFolder(path.join(SQL_DIR, 'api')).find((file) => file.name === 'kpis')!.sql;
-const PERIODS = ['trailing', 'day', 'week', 'month', 'all'];
-const SCOPES = ['all', 'channel', 'node', 'category'];
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const PERIODS = ['trailing', 'day', 'week', 'month', 'all'] as const;
+const SCOPES = ['all', 'channel', 'node', 'category'] as const;
 const COLUMNS = [
   'kpi',
   'period_start',
@@ -23,7 +22,7 @@ const COLUMNS = [
   'denominator',
 ];
 
-export const kpisCommand: Command = {
+export const kpisCommand = defineCommand({
   name: 'kpis',
   summary: 'Key performance indicators by period and scope (the numbers the API and the dashboards show).',
   usage:
@@ -36,50 +35,40 @@ export const kpisCommand: Command = {
   ].join('\n'),
   options: {
     period: {
-      type: 'string',
+      type: 'enum',
+      choices: PERIODS,
       valueName: 'PERIOD',
       description: 'trailing (default), day, week, month or all',
     },
     kpi: { type: 'string', valueName: 'NAME', description: 'only this KPI (fill_rate, stockout_rate, …)' },
     scope: {
-      type: 'string',
+      type: 'enum',
+      choices: SCOPES,
       valueName: 'SCOPE',
       description: 'only this scope: all, channel, node or category',
     },
     from: {
-      type: 'string',
+      type: 'date',
       valueName: 'DATE',
       description: 'periods starting on or after this date (YYYY-MM-DD)',
     },
-    to: { type: 'string', valueName: 'DATE', description: 'periods starting on or before this date' },
-    format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
+    to: { type: 'date', valueName: 'DATE', description: 'periods starting on or before this date' },
+    ...FORMAT_OPTION,
   },
   async run(args, io) {
-    const format = outputFormat(args);
-    const value = (name: string) => args.values[name] as string | undefined;
-    const period = value('period');
-    if (period !== undefined && !PERIODS.includes(period))
-      throw new UserError(`Unknown --period "${period}": use ${PERIODS.join(', ')}.`);
-    const scope = value('scope');
-    if (scope !== undefined && !SCOPES.includes(scope))
-      throw new UserError(`Unknown --scope "${scope}": use ${SCOPES.join(', ')}.`);
-    for (const name of ['from', 'to'])
-      if (value(name) !== undefined && !DATE.test(value(name)!))
-        throw new UserError(`--${name} takes a date like 2024-03-04, not "${value(name)}".`);
-    return withLedger(args, io, async (warehouse) => {
+    const { period, kpi, scope, from, to, format } = args.values;
+    return withLedger({ db: args.values.db }, io, async (warehouse) => {
       const rows = await warehouse.all(KPIS_SQL, {
-        kpi: value('kpi') ?? null,
+        kpi: kpi ?? null,
         scope: scope ?? null,
         period: period ?? null,
-        from: value('from') ?? null,
-        to: value('to') ?? null,
+        from: from ?? null,
+        to: to ?? null,
       });
-      if (rows.length === 0 && value('kpi') !== undefined)
-        io.stderr.write(
-          `note: no rows for KPI "${value('kpi')}"; see retailos kpis --period all for the list\n`,
-        );
+      if (rows.length === 0 && kpi !== undefined)
+        io.stderr.write(`note: no rows for KPI "${kpi}"; see retailos kpis --period all for the list\n`);
       io.stdout.write(formatRows(COLUMNS, rows, format));
       return 0;
     });
   },
-};
+});

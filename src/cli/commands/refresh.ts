@@ -2,10 +2,10 @@ import { refreshLedger } from '../../ledger/refresh.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { formatCount, toJsonValue } from '../format.ts';
 
-export const refreshCommand: Command = {
+export const refreshCommand = defineCommand({
   name: 'refresh',
   summary: 'Apply newly landed events to the inventory ledger (incremental; --full rebuilds from the log).',
   usage: 'retailos refresh [--full [--release-quarantine]] [--json]',
@@ -26,7 +26,7 @@ export const refreshCommand: Command = {
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
   async run(args, io) {
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const dbPath = resolveDbPath(args.values.db, io.env);
     // Opening read-write applies pending migrations (the ledger's tables) and models.
     const warehouse = await Warehouse.open(dbPath, { create: false });
     try {
@@ -67,4 +67,4 @@ export const refreshCommand: Command = {
       await warehouse.close();
     }
   },
-};
+});

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { parseTime } from '../../clock/time.ts';
 import { refreshLedger } from '../../ledger/refresh.ts';
 import { workflowApprovals } from '../../replenishment/approvals.ts';
 import { compareRules, loadWideSales } from '../../replenishment/compare.ts';
@@ -19,10 +18,8 @@ import {
   STATUSES,
   type StoredRecommendation,
 } from '../../replenishment/store.ts';
-import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
-import { Warehouse } from '../../warehouse/warehouse.ts';
-import type { Command, CommandIo, ParsedArgs } from '../command.ts';
+import { type Args, type CommandIo, defineCommand, defineGroup, type OptionSpecs } from '../command.ts';
 import {
   formatDate,
   formatDays,
@@ -37,7 +34,8 @@ import {
   MISSING,
   type OutputFormat,
 } from '../format.ts';
-import { outputFormat } from './positions.ts';
+import { withWarehouse } from '../session.ts';
+import { FORMAT_OPTION } from '../shared-options.ts';
 
 const LIST_COLUMNS = [
   'recommendation_id',
@@ -51,224 +49,284 @@ const LIST_COLUMNS = [
   'expected_arrival',
 ];
 
-const VERBS = ['plan', 'list', 'explain', 'approve', 'reject', 'suppliers', 'exposure', 'simulate'] as const;
-
-/** A time flag, by the one parser (src/clock/time.ts: strict ISO-8601, no offset = UTC). */
-function timeFlag(value: unknown, flag: string): Date | undefined {
-  return value === undefined ? undefined : parseTime(String(value), flag);
-}
-
-function readConfig(file: unknown): unknown {
+/** Reads the policy config of `plan` (JSON), with a message that says what is wrong with it. */
+function readConfig(file: string | undefined): unknown {
   if (file === undefined) return {};
   let text: string;
   try {
-    text = fs.readFileSync(String(file), 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UserError(
       code === 'ENOENT'
-        ? `No policy config ${String(file)}: the file does not exist.`
-        : `Cannot read the policy config ${String(file)} (${code ?? 'unreadable'}).`,
+        ? `No policy config ${file}: the file does not exist.`
+        : `Cannot read the policy config ${file} (${code ?? 'unreadable'}).`,
     );
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UserError(`The policy config ${String(file)} is not valid JSON: ${(error as Error).message}.`);
+    throw new UserError(`The policy config ${file} is not valid JSON: ${(error as Error).message}.`);
   }
 }
 
-export const replenishCommand: Command = {
-  name: 'replenish',
-  summary: 'Replenishment: plan purchase orders and transfers, decide them, supplier performance, exposure.',
-  usage: `retailos replenish <${VERBS.join('|')}> [ID] [options]`,
-  details: [
-    'plan        refresh the ledger, set levels per sku × node and propose POs (per supplier × node) and transfers',
-    '            (--config policy.json: service levels by ABC/XYZ, review period, … see docs/replenishment.md)',
-    'list        recommendations (--status proposed|approved|ordered|rejected|superseded, --node, --supplier)',
-    'explain ID  one recommendation: a short summary and a table of its lines (most urgent first); --sku SKU',
-    '            adds why for that line and its projected stock per day without / with it',
-    'approve ID  approve through the approval workflow (--actor, --role, --reason): approval issues the PO / transfer',
-    'reject ID   decline it (--reason)',
-    'suppliers   lead time distribution, on-time and fill rate, ETA slippage, trend (--by-node, --supplier)',
-    'exposure    late or slipped POs: nodes, channels and open orders exposed, stockout dates, revenue at risk',
-    'simulate    replay daily demand (--sales: an M5-style wide CSV, d_1… columns; --prices optional; or --from-db:',
-    "            the warehouse's own POS + shipped units per sku × node) through the policy and a static reorder",
-    '            level, each tuned to --target fill',
-  ].join('\n'),
+const AS_OF = {
+  'as-of': {
+    type: 'time',
+    valueName: 'TIME',
+    description: 'as of this business time (default: latest event)',
+  },
+} as const;
+
+/** The recommendation a verb acts on: its id, as `replenish list` prints it. */
+const recommendation = (verb: string) =>
+  [
+    {
+      name: 'ID',
+      required: true,
+      missing: `retailos replenish ${verb} needs a recommendation id (see: retailos replenish list).`,
+    },
+  ] as const;
+
+/** Rows as a table, JSON or CSV, with the columns of the first row. */
+function writeRows(io: CommandIo, rows: Record<string, unknown>[], format: OutputFormat): void {
+  io.stdout.write(formatRows(rows.length > 0 ? Object.keys(rows[0]!) : [], rows, format));
+}
+
+const plan = defineCommand({
+  name: 'plan',
+  summary: 'Refresh the ledger, set levels per sku × node and propose POs and transfers.',
+  details:
+    'POs per supplier × node. --config policy.json: service levels by ABC/XYZ, review period, … (see docs/replenishment.md).',
   options: {
-    'as-of': {
-      type: 'string',
-      valueName: 'TIME',
-      description: 'plan / exposure as of this business time (default: latest event)',
-    },
-    config: { type: 'string', valueName: 'FILE', description: 'policy config (JSON) for plan' },
-    status: { type: 'string', valueName: 'STATUS', description: 'list: only this status' },
-    node: { type: 'string', valueName: 'NODE', description: 'list: only this node' },
-    sku: {
-      type: 'string',
-      valueName: 'SKU',
-      description: 'explain: one line in full, with its projected stock',
-    },
-    supplier: { type: 'string', valueName: 'ID', description: 'list / suppliers: only this supplier' },
-    'by-node': { type: 'boolean', description: 'suppliers: add supplier × node rows' },
-    all: { type: 'boolean', description: 'exposure: also the late POs that expose nothing' },
-    actor: {
-      type: 'string',
-      valueName: 'NAME',
-      description: 'approve / reject: who decides (default $USER)',
-    },
-    role: {
-      type: 'string',
-      valueName: 'ROLE',
-      description: "approve / reject: the decider's role for the approval policy (default planner)",
-    },
-    reason: { type: 'string', valueName: 'TEXT', description: 'approve / reject: why' },
-    format: { type: 'string', valueName: 'FMT', description: 'table (default), json or csv' },
-    sales: { type: 'string', valueName: 'FILE', description: 'simulate: daily demand, M5 wide CSV' },
-    'from-db': {
-      type: 'boolean',
-      description: "simulate: replay the warehouse's own demand (POS + shipped, per sku × node)",
-    },
-    prices: {
-      type: 'string',
-      valueName: 'FILE',
-      description: 'simulate: M5 sell_prices CSV (inventory value)',
-    },
-    days: { type: 'string', valueName: 'N', description: 'simulate: days replayed (default 180)' },
-    'lead-mean': {
-      type: 'string',
-      valueName: 'DAYS',
-      description: 'simulate: supplier lead time mean (default 7)',
-    },
-    'lead-std': { type: 'string', valueName: 'DAYS', description: 'simulate: lead time std (default 2.5)' },
-    target: { type: 'string', valueName: 'FILL', description: 'simulate: target fill rate (default 0.95)' },
+    ...AS_OF,
+    config: { type: 'string', valueName: 'FILE', description: 'policy config (JSON)' },
   },
   async run(args, io) {
-    const [verb, id] = args.positionals;
-    if (!VERBS.includes(verb as (typeof VERBS)[number])) {
-      throw new UserError(`Use one of: retailos replenish ${VERBS.join('|')} (see --help).`);
-    }
-    const format = outputFormat(args);
-    const status = args.values.status as string | undefined;
-    if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
-      throw new UserError(`Unknown --status "${status}": use ${STATUSES.join(', ')}.`);
-    }
-    const needsId = verb === 'explain' || verb === 'approve' || verb === 'reject';
-    if (needsId && !id)
-      throw new UserError(
-        `retailos replenish ${verb} needs a recommendation id (see: retailos replenish list).`,
+    const config = readConfig(args.values.config);
+    return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
+      io.stderr.write('refreshing the ledger…\n');
+      await refreshLedger(warehouse);
+      const summary = await planReplenishment(warehouse, {
+        asOf: args.values['as-of'],
+        config,
+        onProgress: (message) => io.stderr.write(`${message}…\n`),
+      });
+      io.stdout.write(
+        `run ${summary.runId} as of ${summary.asOf.toISOString()}: ${summary.positions} positions (demand: ${summary.demandSource}), ` +
+          `${summary.recommendations} recommendations proposed${summary.autoApproved ? `, ${summary.autoApproved} auto-approved` : ''}.\n` +
+          'See them with: retailos replenish list --status proposed\n',
       );
-    if (verb === 'simulate') return simulate(args, io, format);
-    const config = verb === 'plan' ? readConfig(args.values.config) : {};
-    const warehouse = await Warehouse.open(resolveDbPath(args.values.db as string | undefined, io.env), {
-      create: false,
+      return 0;
     });
-    try {
-      const out = (rows: Record<string, unknown>[]) =>
-        io.stdout.write(formatRows(rows.length > 0 ? Object.keys(rows[0]!) : [], rows, format));
-      switch (verb) {
-        case 'plan': {
-          io.stderr.write('refreshing the ledger…\n');
-          await refreshLedger(warehouse);
-          const summary = await planReplenishment(warehouse, {
-            asOf: timeFlag(args.values['as-of'], '--as-of'),
-            config,
-            onProgress: (message) => io.stderr.write(`${message}…\n`),
-          });
-          io.stdout.write(
-            `run ${summary.runId} as of ${summary.asOf.toISOString()}: ${summary.positions} positions (demand: ${summary.demandSource}), ` +
-              `${summary.recommendations} recommendations proposed${summary.autoApproved ? `, ${summary.autoApproved} auto-approved` : ''}.\n` +
-              'See them with: retailos replenish list --status proposed\n',
-          );
-          return 0;
-        }
-        case 'list': {
-          const recs = await listRecommendations(warehouse, {
-            status: status as (typeof STATUSES)[number] | undefined,
-            node_id: args.values.node as string | undefined,
-            supplier_id: args.values.supplier as string | undefined,
-            limit: 1000,
-          });
-          const human = format === 'table';
-          io.stdout.write(
-            formatRows(
-              LIST_COLUMNS,
-              recs.map((r) => ({
-                recommendation_id: r.recommendation_id,
-                kind: r.kind,
-                status: r.status,
-                from: r.supplier_id ?? r.from_node_id,
-                node_id: r.node_id,
-                skus: r.skus,
-                qty: human ? formatUnits(r.qty) : r.qty,
-                cost: human ? formatMoney(r.cost) : Math.round(r.cost * 100) / 100,
-                expected_arrival: r.expected_arrival,
-              })),
-              format,
-            ),
-          );
-          if (human && recs.length > 0)
-            io.stdout.write('Explain one with: retailos replenish explain RECOMMENDATION_ID\n');
-          return 0;
-        }
-        case 'explain': {
-          const rec = await getRecommendation(warehouse, id!);
-          if (!rec) throw new UserError(`No recommendation ${id}. List them with: retailos replenish list`);
-          if (format === 'json') {
-            io.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
-            return 0;
-          }
-          io.stdout.write(explainText(rec, args.values.sku as string | undefined));
-          return 0;
-        }
-        case 'approve':
-        case 'reject': {
-          const actor = (args.values.actor as string | undefined) ?? io.env.USER ?? 'cli';
-          const decision = {
-            id: id!,
-            actor,
-            role: (args.values.role as string | undefined) ?? 'planner',
-            reason: args.values.reason as string | undefined,
-          };
-          const approvals = workflowApprovals();
-          const rec =
-            verb === 'approve'
-              ? await approvals.approve(warehouse, decision)
-              : await approvals.reject(warehouse, decision);
-          io.stdout.write(
-            rec.status === 'proposed'
-              ? `${rec.recommendation_id}: approval recorded; the approval policy wants another approver (retailos approvals list)\n`
-              : `${rec.recommendation_id}: ${rec.status}${rec.ordered_ref ? ` (${rec.ordered_ref})` : ''}\n`,
-          );
-          return 0;
-        }
-        case 'suppliers': {
-          const rows = await supplierPerformance(warehouse, {
-            supplier_id: args.values.supplier as string | undefined,
-            byNode: Boolean(args.values['by-node']),
-          });
-          // People get the figures that decide (rounded); JSON and CSV every column, every digit.
-          if (format === 'table') io.stdout.write(formatTable([...SUPPLIER_COLUMNS], rows.map(supplierRow)));
-          else out(rows);
-          return 0;
-        }
-        case 'exposure': {
-          const rows = await exposure(warehouse, {
-            asOf: timeFlag(args.values['as-of'], '--as-of'),
-            exposedOnly: !args.values.all,
-          });
-          if (format === 'table') io.stdout.write(formatTable([...EXPOSURE_COLUMNS], rows.map(exposureRow)));
-          else out(rows);
-          return 0;
-        }
-      }
-      return 2;
-    } finally {
-      await warehouse.close();
-    }
   },
-};
+});
+
+const list = defineCommand({
+  name: 'list',
+  summary: 'Recommendations, with their kind, status, quantity and cost.',
+  options: {
+    status: {
+      type: 'enum',
+      choices: STATUSES,
+      valueName: 'STATUS',
+      description: `only this status: ${STATUSES.join('|')}`,
+    },
+    node: { type: 'string', valueName: 'NODE', description: 'only this node' },
+    supplier: { type: 'string', valueName: 'ID', description: 'only this supplier' },
+    ...FORMAT_OPTION,
+  },
+  async run(args, io) {
+    const { format } = args.values;
+    return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
+      const recs = await listRecommendations(warehouse, {
+        status: args.values.status,
+        node_id: args.values.node,
+        supplier_id: args.values.supplier,
+        limit: 1000,
+      });
+      const human = format === 'table';
+      io.stdout.write(
+        formatRows(
+          LIST_COLUMNS,
+          recs.map((r) => ({
+            recommendation_id: r.recommendation_id,
+            kind: r.kind,
+            status: r.status,
+            from: r.supplier_id ?? r.from_node_id,
+            node_id: r.node_id,
+            skus: r.skus,
+            qty: human ? formatUnits(r.qty) : r.qty,
+            cost: human ? formatMoney(r.cost) : Math.round(r.cost * 100) / 100,
+            expected_arrival: r.expected_arrival,
+          })),
+          format,
+        ),
+      );
+      if (human && recs.length > 0)
+        io.stdout.write('Explain one with: retailos replenish explain RECOMMENDATION_ID\n');
+      return 0;
+    });
+  },
+});
+
+const explain = defineCommand({
+  name: 'explain',
+  summary: 'One recommendation: a short summary and a table of its lines (most urgent first).',
+  details: '--sku SKU adds why for that line and its projected stock per day without / with it.',
+  options: {
+    sku: { type: 'string', valueName: 'SKU', description: 'one line in full, with its projected stock' },
+    ...FORMAT_OPTION,
+  },
+  arguments: recommendation('explain'),
+  async run(args, io) {
+    const id = args.positionals[0]!;
+    return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
+      const rec = await getRecommendation(warehouse, id);
+      if (!rec) throw new UserError(`No recommendation ${id}. List them with: retailos replenish list`);
+      if (args.values.format === 'json') io.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
+      else io.stdout.write(explainText(rec, args.values.sku));
+      return 0;
+    });
+  },
+});
+
+const DECIDER = {
+  actor: { type: 'string', valueName: 'NAME', description: 'who decides (default $USER)' },
+  role: {
+    type: 'string',
+    valueName: 'ROLE',
+    default: 'planner',
+    description: "the decider's role for the approval policy (default planner)",
+  },
+  reason: { type: 'string', valueName: 'TEXT', description: 'why' },
+} as const;
+
+function decide(verb: 'approve' | 'reject', summary: string) {
+  return defineCommand({
+    name: verb,
+    summary,
+    options: DECIDER,
+    arguments: recommendation(verb),
+    async run(args, io) {
+      const decision = {
+        id: args.positionals[0]!,
+        actor: args.values.actor ?? io.env.USER ?? 'cli',
+        role: args.values.role,
+        reason: args.values.reason,
+      };
+      return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
+        const approvals = workflowApprovals();
+        const rec =
+          verb === 'approve'
+            ? await approvals.approve(warehouse, decision)
+            : await approvals.reject(warehouse, decision);
+        io.stdout.write(
+          rec.status === 'proposed'
+            ? `${rec.recommendation_id}: approval recorded; the approval policy wants another approver (retailos approvals list)\n`
+            : `${rec.recommendation_id}: ${rec.status}${rec.ordered_ref ? ` (${rec.ordered_ref})` : ''}\n`,
+        );
+        return 0;
+      });
+    },
+  });
+}
+
+const suppliers = defineCommand({
+  name: 'suppliers',
+  summary: 'Supplier performance: lead time distribution, on-time and fill rate, ETA slippage, trend.',
+  options: {
+    supplier: { type: 'string', valueName: 'ID', description: 'only this supplier' },
+    'by-node': { type: 'boolean', description: 'add supplier × node rows' },
+    ...FORMAT_OPTION,
+  },
+  async run(args, io) {
+    return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
+      const rows = await supplierPerformance(warehouse, {
+        supplier_id: args.values.supplier,
+        byNode: args.values['by-node'],
+      });
+      // People get the figures that decide (rounded); JSON and CSV every column, every digit.
+      if (args.values.format === 'table')
+        io.stdout.write(formatTable([...SUPPLIER_COLUMNS], rows.map(supplierRow)));
+      else writeRows(io, rows, args.values.format);
+      return 0;
+    });
+  },
+});
+
+const exposureCommand = defineCommand({
+  name: 'exposure',
+  summary: 'Late or slipped POs: nodes, channels and open orders exposed, stockout dates, revenue at risk.',
+  options: {
+    ...AS_OF,
+    all: { type: 'boolean', description: 'also the late POs that expose nothing' },
+    ...FORMAT_OPTION,
+  },
+  async run(args, io) {
+    return withWarehouse({ db: args.values.db }, io, async (warehouse) => {
+      const rows = await exposure(warehouse, { asOf: args.values['as-of'], exposedOnly: !args.values.all });
+      if (args.values.format === 'table')
+        io.stdout.write(formatTable([...EXPOSURE_COLUMNS], rows.map(exposureRow)));
+      else writeRows(io, rows, args.values.format);
+      return 0;
+    });
+  },
+});
+
+const POSITIVE = { type: 'number', min: 0, minExclusive: true } as const;
+
+const SIMULATE_OPTIONS = {
+  sales: { type: 'string', valueName: 'FILE', description: 'daily demand, M5 wide CSV' },
+  'from-db': {
+    type: 'boolean',
+    description: "replay the warehouse's own demand (POS + shipped, per sku × node)",
+  },
+  prices: { type: 'string', valueName: 'FILE', description: 'M5 sell_prices CSV (inventory value)' },
+  days: { type: 'int', min: 1, default: 180, valueName: 'N', description: 'days replayed (default 180)' },
+  'lead-mean': {
+    ...POSITIVE,
+    default: 7,
+    valueName: 'DAYS',
+    description: 'supplier lead time mean (default 7)',
+  },
+  'lead-std': { ...POSITIVE, default: 2.5, valueName: 'DAYS', description: 'lead time std (default 2.5)' },
+  target: {
+    ...POSITIVE,
+    max: 0.9999,
+    default: 0.95,
+    expects: 'a fill rate above 0 and at most 0.9999',
+    valueName: 'FILL',
+    description: 'target fill rate (default 0.95)',
+  },
+  ...FORMAT_OPTION,
+} as const satisfies OptionSpecs;
+
+const simulateCommand = defineCommand({
+  name: 'simulate',
+  summary: 'Replay daily demand through the policy and a static reorder level, each tuned to --target fill.',
+  details: [
+    "--sales: an M5-style wide CSV (d_1… columns; --prices optional); or --from-db: the warehouse's own POS +",
+    'shipped units per sku × node.',
+  ].join('\n'),
+  options: SIMULATE_OPTIONS,
+  run: (args, io) => simulate(args, io),
+});
+
+export const replenishCommand = defineGroup({
+  name: 'replenish',
+  summary: 'Replenishment: plan purchase orders and transfers, decide them, supplier performance, exposure.',
+  subcommands: [
+    plan,
+    list,
+    explain,
+    decide('approve', 'Approve through the approval workflow: approval issues the PO / transfer.'),
+    decide('reject', 'Decline a recommendation.'),
+    suppliers,
+    exposureCommand,
+    simulateCommand,
+  ],
+});
 
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const share = (value: unknown) => formatPercent(num(value));
@@ -381,53 +439,32 @@ function explainText(rec: StoredRecommendation, sku: string | undefined): string
   return `${out.join('\n')}\n`;
 }
 
-function positive(value: unknown, flag: string, fallback: number, max = Number.POSITIVE_INFINITY): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!(n > 0 && n <= max))
-    throw new UserError(
-      `${flag} must be a number above 0${max < Number.POSITIVE_INFINITY ? ` and at most ${max}` : ''}.`,
-    );
-  return n;
-}
-
 /** `replenish simulate`: the benchmark's comparison on any daily demand file. */
-async function simulate(args: ParsedArgs, io: CommandIo, format: OutputFormat): Promise<number> {
-  const sales = args.values.sales as string | undefined;
-  const fromDb = args.values['from-db'] === true;
-  if (!sales && !fromDb) {
+async function simulate(args: Args<typeof SIMULATE_OPTIONS>, io: CommandIo): Promise<number> {
+  const { sales, prices, target, format } = args.values;
+  if (!sales && !args.values['from-db']) {
     throw new UserError(
       'retailos replenish simulate needs --sales FILE (an M5-style wide CSV) or --from-db (the warehouse).',
     );
   }
   if (sales && !fs.existsSync(sales)) throw new UserError(`No file ${sales}.`);
-  const prices = args.values.prices as string | undefined;
   if (prices && !fs.existsSync(prices)) throw new UserError(`No file ${prices}.`);
-  let series: SimSeries[];
-  if (fromDb) {
-    const warehouse = await Warehouse.open(resolveDbPath(args.values.db as string | undefined, io.env), {
-      create: false,
-    });
-    try {
-      series = await loadWarehouseDemand(warehouse);
-    } finally {
-      await warehouse.close();
-    }
-  } else {
-    series = loadWideSales(sales!, prices);
-  }
-  const target = positive(args.values.target, '--target', 0.95, 0.9999);
+  const series: SimSeries[] = args.values['from-db']
+    ? await withWarehouse({ db: args.values.db }, io, loadWarehouseDemand)
+    : loadWideSales(sales!, prices);
   let result: ReturnType<typeof compareRules>;
   try {
     result = compareRules(
       series,
       {
-        replayDays: Math.round(positive(args.values.days, '--days', 180)),
-        leadMean: positive(args.values['lead-mean'], '--lead-mean', 7),
-        leadStd: positive(args.values['lead-std'], '--lead-std', 2.5),
+        replayDays: args.values.days,
+        leadMean: args.values['lead-mean'],
+        leadStd: args.values['lead-std'],
         targets: [target],
       },
-      (message) => io.stderr.write(`${message}…\n`),
+      (message) =>
+        io.stderr.write(`${message}…
+`),
     );
   } catch (error) {
     throw new UserError((error as Error).message);

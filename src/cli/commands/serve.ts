@@ -1,20 +1,11 @@
 import { DEFAULT_MAX_RESULT_BYTES } from '../../api/sandbox.ts';
 import { startServer } from '../../api/server.ts';
 import { resolveDbPath } from '../../warehouse/config.ts';
-import { UserError } from '../../warehouse/errors.ts';
-import type { Command } from '../command.ts';
-
-function positiveInt(name: string, text: string | undefined, fallback: number, min = 1): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min)
-    throw new UserError(`--${name} takes a whole number ≥ ${min}, got ${text}`);
-  return value;
-}
+import { defineCommand } from '../command.ts';
 
 const MIB = 1024 * 1024;
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Run the API server (owns the warehouse; stops gracefully on SIGTERM/SIGINT).',
   usage: 'retailos serve [--port 8080] [--host 127.0.0.1]',
@@ -27,41 +18,52 @@ export const serveCommand: Command = {
     'Logs are JSON lines on stdout (RETAILOS_LOG_LEVEL=debug|info|warn|error).',
   ].join('\n'),
   options: {
-    port: { type: 'string', valueName: 'N', description: 'TCP port (default 8080; 0 = any free port)' },
-    host: { type: 'string', valueName: 'ADDR', description: 'address to listen on (default 127.0.0.1)' },
-    'rate-limit': {
+    port: {
+      type: 'int',
+      min: 0,
+      max: 65535,
+      default: 8080,
+      valueName: 'N',
+      description: 'TCP port (default 8080; 0 = any free port)',
+    },
+    host: {
       type: 'string',
+      default: '127.0.0.1',
+      valueName: 'ADDR',
+      description: 'address to listen on (default 127.0.0.1)',
+    },
+    'rate-limit': {
+      type: 'int',
+      min: 1,
+      default: 100,
       valueName: 'N',
       description: 'requests per second per key (default 100)',
     },
     'max-events': {
-      type: 'string',
+      type: 'int',
+      min: 1,
+      default: 10_000,
       valueName: 'N',
       description: 'most events per POST /events (default 10000)',
     },
     'sql-max-result-mb': {
-      type: 'string',
+      type: 'int',
+      min: 1,
+      default: DEFAULT_MAX_RESULT_BYTES / MIB,
       valueName: 'N',
       description: `largest POST /sql result, in MiB of JSON (default ${DEFAULT_MAX_RESULT_BYTES / MIB}); larger ones are refused`,
     },
   },
   async run(args, io) {
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
-    const port = positiveInt('port', args.values.port as string | undefined, 8080, 0);
-    const perSecond = positiveInt('rate-limit', args.values['rate-limit'] as string | undefined, 100);
-    const maxEvents = positiveInt('max-events', args.values['max-events'] as string | undefined, 10_000);
-    const sqlMaxResultMb = positiveInt(
-      'sql-max-result-mb',
-      args.values['sql-max-result-mb'] as string | undefined,
-      DEFAULT_MAX_RESULT_BYTES / MIB,
-    );
+    const dbPath = resolveDbPath(args.values.db, io.env);
+    const perSecond = args.values['rate-limit'];
     const server = await startServer({
       dbPath,
-      port,
-      host: (args.values.host as string | undefined) ?? '127.0.0.1',
+      port: args.values.port,
+      host: args.values.host,
       rateLimit: { perSecond, burst: perSecond * 2 },
-      limits: { maxEventsPerRequest: maxEvents },
-      sql: { maxResultBytes: sqlMaxResultMb * MIB },
+      limits: { maxEventsPerRequest: args.values['max-events'] },
+      sql: { maxResultBytes: args.values['sql-max-result-mb'] * MIB },
     });
     io.stderr.write(`retailos serve: listening on ${server.url} (warehouse ${dbPath}); Ctrl-C stops\n`);
     io.stderr.write(`retailos serve: dashboards at ${server.url}/dashboards/ (log in with an API key)\n`);
@@ -88,4 +90,4 @@ export const serveCommand: Command = {
     io.stderr.write('retailos serve: stopped\n');
     return 0;
   },
-};
+});

@@ -2,7 +2,7 @@ import { clockSettingValue, readBusinessClock } from '../../clock/business-clock
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { UserError } from '../../warehouse/errors.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { formatTable } from '../format.ts';
 
 interface SettingRow {
@@ -21,7 +21,7 @@ function storedValue(key: string, value: string): string {
   return value;
 }
 
-export const settingsCommand: Command = {
+export const settingsCommand = defineCommand({
   name: 'settings',
   summary:
     "List or change the ledger's tunables (business clock, count tolerances, ATP horizon, KPI windows).",
@@ -37,10 +37,10 @@ export const settingsCommand: Command = {
     'clock is in force and why. Read models pick changes up on their next read.',
   ].join('\n'),
   options: {},
+  arguments: [{ name: 'KEY' }, { name: 'VALUE' }],
   async run(args, io) {
-    const [key, value, ...extra] = args.positionals;
-    if (extra.length > 0) throw new UserError('settings takes at most KEY and VALUE');
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const [key, value] = args.positionals;
+    const dbPath = resolveDbPath(args.values.db, io.env);
     // Reading the settings never writes (a listing); only KEY VALUE opens the warehouse for writing.
     const warehouse = await Warehouse.open(dbPath, { create: false, readOnly: value === undefined });
     try {
@@ -79,4 +79,4 @@ export const settingsCommand: Command = {
       await warehouse.close();
     }
   },
-};
+});

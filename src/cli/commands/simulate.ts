@@ -6,14 +6,21 @@ import {
   SCALES,
   SCENARIO_NAMES,
   type ScaleName,
-  type ScenarioName,
   type SimOptions,
 } from '../../sim/params.ts';
 import { type SimulationResult, simulate } from '../../sim/simulate.ts';
-import { UserError } from '../../warehouse/errors.ts';
-import type { Command, CommandIo } from '../command.ts';
+import { type CommandIo, defineCommand, type NumberOption } from '../command.ts';
 import { formatCount } from '../format.ts';
 import { ProgressBar } from '../progress.ts';
+
+/** A share of events, 0 to 1. */
+const RATE = {
+  type: 'number',
+  min: 0,
+  max: 1,
+  valueName: 'R',
+  expects: 'a share from 0 to 1 (0.005 = 0.5%)',
+} as const satisfies Omit<NumberOption, 'description'>;
 
 function scaleLine(name: ScaleName): string {
   const scale = SCALES[name];
@@ -25,7 +32,7 @@ function scaleLine(name: ScaleName): string {
   return `  ${name.padEnd(6)} ${scale.description}; ${scale.days} days from ${scale.start}; ${faultText}`;
 }
 
-export const simulateCommand: Command = {
+export const simulateCommand = defineCommand({
   name: 'simulate',
   summary: 'Generate a realistic, reproducible retailer: events that satisfy the contract, ready to ingest.',
   usage:
@@ -46,15 +53,30 @@ export const simulateCommand: Command = {
     'Same options and seed: byte-identical output. Then: retailos ingest DIR',
   ].join('\n'),
   options: {
-    scale: { type: 'string', valueName: 'NAME', description: 'small, demo (default) or m5' },
-    days: { type: 'string', valueName: 'N', description: "days to simulate (default: the scale's)" },
+    scale: {
+      type: 'enum',
+      choices: SCALE_NAMES,
+      default: 'demo',
+      valueName: 'NAME',
+      description: 'small, demo (default) or m5',
+    },
+    days: {
+      type: 'int',
+      min: 1,
+      max: 20_000,
+      valueName: 'N',
+      description: "days to simulate (default: the scale's)",
+    },
     seed: {
-      type: 'string',
+      type: 'int',
+      min: 0,
+      max: 2 ** 31 - 1,
+      default: DEFAULT_SEED,
       valueName: 'S',
       description: `random seed, a whole number (default ${DEFAULT_SEED})`,
     },
     start: {
-      type: 'string',
+      type: 'date',
       valueName: 'DATE',
       description: "first simulated day YYYY-MM-DD (default: the scale's)",
     },
@@ -63,29 +85,48 @@ export const simulateCommand: Command = {
       valueName: 'DIR',
       description: 'output directory (default data/generated/<scale>)',
     },
-    format: { type: 'string', valueName: 'FMT', description: 'jsonl (default), csv or parquet' },
-    scenario: { type: 'string', multiple: true, valueName: 'NAME', description: 'add a scenario preset' },
-    'late-rate': { type: 'string', valueName: 'R', description: 'share of events delivered 2-6 days late' },
-    'duplicate-rate': { type: 'string', valueName: 'R', description: 'share of events delivered twice' },
-    malformed: { type: 'string', valueName: 'N', description: 'number of malformed rows' },
-    'unknown-sku-rate': {
-      type: 'string',
-      valueName: 'R',
-      description: 'share of POS sales followed by an unknown SKU',
+    format: {
+      type: 'enum',
+      choices: FORMATS,
+      default: 'jsonl',
+      valueName: 'FMT',
+      description: 'jsonl (default), csv or parquet',
     },
+    scenario: {
+      type: 'list',
+      choices: SCENARIO_NAMES,
+      valueName: 'NAME',
+      description: 'add a scenario preset',
+    },
+    'late-rate': { ...RATE, description: 'share of events delivered 2-6 days late' },
+    'duplicate-rate': { ...RATE, description: 'share of events delivered twice' },
+    malformed: {
+      type: 'int',
+      min: 0,
+      max: 1_000_000,
+      valueName: 'N',
+      description: 'number of malformed rows',
+    },
+    'unknown-sku-rate': { ...RATE, description: 'share of POS sales followed by an unknown SKU' },
     'no-faults': { type: 'boolean', description: 'turn off the faults not set explicitly' },
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
   async run(args, io) {
-    if (args.positionals.length > 0) {
-      throw new UserError(
-        `simulate takes no arguments, got "${args.positionals[0]}" (use --out DIR for the output)`,
-      );
-    }
-    const options = parseOptions(args.values);
-    const outDir = path.resolve(
-      (args.values.out as string | undefined) ?? path.join('data', 'generated', options.scale),
-    );
+    const v = args.values;
+    const options: SimOptions = {
+      scale: v.scale,
+      seed: v.seed,
+      days: v.days,
+      start: v.start,
+      format: v.format,
+      scenarios: v.scenario ?? [],
+      noFaults: v['no-faults'],
+      lateRate: v['late-rate'],
+      duplicateRate: v['duplicate-rate'],
+      malformed: v.malformed,
+      unknownSkuRate: v['unknown-sku-rate'],
+    };
+    const outDir = path.resolve(v.out ?? path.join('data', 'generated', options.scale));
     const progress = new ProgressBar(io.stderr);
     let result: SimulationResult;
     try {
@@ -102,77 +143,10 @@ export const simulateCommand: Command = {
     } finally {
       progress.done();
     }
-    printSummary(io, result, args.values.json === true);
+    printSummary(io, result, v.json);
     return 0;
   },
-};
-
-type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
-
-function parseOptions(values: Values): SimOptions {
-  const scale = (values.scale as string | undefined) ?? 'demo';
-  if (!(SCALE_NAMES as readonly string[]).includes(scale)) {
-    throw new UserError(`--scale must be one of ${SCALE_NAMES.join(', ')}, got "${scale}"`);
-  }
-  const format = (values.format as string | undefined) ?? 'jsonl';
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new UserError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
-  }
-  const scenarios: ScenarioName[] = [];
-  for (const entry of (values.scenario as string[] | undefined) ?? []) {
-    for (const name of entry
-      .split(',')
-      .map((part) => part.trim())
-      .filter((part) => part !== '')) {
-      if (!(SCENARIO_NAMES as readonly string[]).includes(name)) {
-        throw new UserError(`unknown scenario "${name}": choose from ${SCENARIO_NAMES.join(', ')}`);
-      }
-      scenarios.push(name as ScenarioName);
-    }
-  }
-  const start = values.start as string | undefined;
-  if (start !== undefined && !isDate(start))
-    throw new UserError(`--start must be a date YYYY-MM-DD, got "${start}"`);
-  return {
-    scale: scale as ScaleName,
-    seed: integer(values.seed, '--seed', 0, 2 ** 31 - 1) ?? DEFAULT_SEED,
-    days: integer(values.days, '--days', 1, 20_000),
-    start,
-    format: format as SimOptions['format'],
-    scenarios,
-    noFaults: values['no-faults'] === true,
-    lateRate: rate(values['late-rate'], '--late-rate'),
-    duplicateRate: rate(values['duplicate-rate'], '--duplicate-rate'),
-    malformed: integer(values.malformed, '--malformed', 0, 1_000_000),
-    unknownSkuRate: rate(values['unknown-sku-rate'], '--unknown-sku-rate'),
-  };
-}
-
-function integer(raw: unknown, flag: string, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const text = String(raw).trim();
-  const value = Number(text);
-  if (text === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UserError(`${flag} must be a whole number from ${min} to ${max}, got "${String(raw)}"`);
-  }
-  return value;
-}
-
-function rate(raw: unknown, flag: string): number | undefined {
-  if (raw === undefined) return undefined;
-  const text = String(raw).trim();
-  const value = Number(text);
-  if (text === '' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new UserError(`${flag} must be a share from 0 to 1 (0.005 = 0.5%), got "${String(raw)}"`);
-  }
-  return value;
-}
-
-function isDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const time = Date.parse(`${text}T00:00:00Z`);
-  return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === text;
-}
+});
 
 function printSummary(io: CommandIo, result: SimulationResult, asJson: boolean): void {
   const { manifest, seconds, eventsPerSecond, outDir } = result;

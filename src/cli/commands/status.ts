@@ -2,17 +2,17 @@ import { type ClockReading, clockJson, readBusinessClock } from '../../clock/bus
 import { resolveDbPath } from '../../warehouse/config.ts';
 import { warehouseStatus } from '../../warehouse/status.ts';
 import { Warehouse } from '../../warehouse/warehouse.ts';
-import type { Command } from '../command.ts';
+import { defineCommand } from '../command.ts';
 import { formatBytes, formatCount, formatTable, toJsonValue } from '../format.ts';
 
-export const statusCommand: Command = {
+export const statusCommand = defineCommand({
   name: 'status',
   summary:
     'The business clock in force and why, event counts by type, last event time, open rejects and warehouse size.',
   usage: 'retailos status [--json]',
   options: { json: { type: 'boolean', description: 'print the status as JSON' } },
   async run(args, io) {
-    const dbPath = resolveDbPath(args.values.db as string | undefined, io.env);
+    const dbPath = resolveDbPath(args.values.db, io.env);
     const warehouse = await Warehouse.open(dbPath, { readOnly: true });
     try {
       const status = await warehouseStatus(warehouse);
@@ -41,4 +41,4 @@ export const statusCommand: Command = {
       await warehouse.close();
     }
   },
-};
+});

@@ -39,13 +39,12 @@ describe('missingRelation: the one check for a relation or column this warehouse
     expect(missingRelation(await duckdbError(sql))).toEqual({ relation });
   });
 
-  it.each([
-    "SELECT error('boom')",
-    "SELECT CAST('x' AS INTEGER)",
-    'SELEC 1',
-  ])('another error is not a missing relation: %s', async (sql) => {
-    expect(missingRelation(await duckdbError(sql))).toBeUndefined();
-  });
+  it.each(["SELECT error('boom')", "SELECT CAST('x' AS INTEGER)", 'SELEC 1'])(
+    'another error is not a missing relation: %s',
+    async (sql) => {
+      expect(missingRelation(await duckdbError(sql))).toBeUndefined();
+    },
+  );
 });
 
 describe('problemFor: errors to HTTP problems in one place', () => {

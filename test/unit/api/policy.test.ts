@@ -3,7 +3,7 @@ import { KeyRing } from '../../../src/api/key-ring.ts';
 import { hashKey, keyIdOf, keyMatches, newKey } from '../../../src/api/keys.ts';
 import { Counter, Histogram } from '../../../src/api/metrics.ts';
 import { RateLimiter } from '../../../src/api/rate-limit.ts';
-import { can, PERMISSIONS, ROLE_PERMISSIONS, ROLES, rolesWith } from '../../../src/api/roles.ts';
+import { can, PERMISSIONS, ROLE_PERMISSIONS, ROLES, rolesWith } from '../../../src/auth/roles.ts';
 
 describe('roles', () => {
   it('grants what the issue names and nothing implied', () => {

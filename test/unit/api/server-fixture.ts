@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { createKey } from '../../../src/api/keys.ts';
-import { ROLES, type Role } from '../../../src/api/roles.ts';
 import { type RunningServer, type ServerOptions, startServer } from '../../../src/api/server.ts';
+import { ROLES, type Role } from '../../../src/auth/roles.ts';
 import { Warehouse } from '../../../src/warehouse/warehouse.ts';
 
 export type Keys = Record<Role, string>;

@@ -1,5 +1,6 @@
 /**
- * Roles and what each may do. A route names the one permission it needs; a
+ * Roles and what each may do: a domain rule, used by the API (each route's permission), the dashboards (which
+ * pages a session sees) and the alerts (whom an alert concerns). A route names the one permission it needs; a
  * key carries one role. The table is the whole policy: nothing is implied.
  */
 export const PERMISSIONS = [
@@ -42,16 +43,11 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = [
-  'admin',
-  'executive',
-  'planner',
-  'warehouse',
-  'finance',
-  'analyst',
-  'integration',
-  'erp',
-] as const;
+/** Roles people act in (alerts concern them; the CLI's --role names one). */
+export const PEOPLE_ROLES = ['admin', 'executive', 'planner', 'warehouse', 'finance', 'analyst'] as const;
+
+/** Every role a key can carry: people's, and the systems that send events (a shop, an ERP). */
+export const ROLES = [...PEOPLE_ROLES, 'integration', 'erp'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
