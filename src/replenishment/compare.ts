@@ -47,8 +47,9 @@ export const DEFAULT_COMPARE: CompareOptions = {
   cycleDays: 7,
   targets: [0.95, 0.97, 0.98],
   pastOrders: 30,
-  // as the plan does today (its SQL demand is the window's flat mean), re-estimated at every daily review
-  // as every plan run does; chosen on other seeds (bench/replenishment-tune.ts, docs/replenishment.md)
+  // the flat window mean, re-estimated at every daily review as every plan run does; chosen on other seeds
+  // (bench/replenishment-tune.ts, docs/replenishment.md: the replays hold no post-peak January, where the
+  // plan's pooled seasonal fallback differs). The plan itself now uses 'pooled' (its node's total).
   baseline: 'flat',
   baselineSettings: DEFAULT_BASELINE,
   refreshDays: 1,

@@ -6,6 +6,7 @@
  */
 
 import { lineWhy, recommendationSummary } from './explain.ts';
+import { seasonalRatio } from './policy/baseline.ts';
 import { abcClasses, xyzClass } from './policy/classify.ts';
 import { type AbcClass, type PolicyConfig, serviceLevel, type XyzClass } from './policy/config.ts';
 import { type LeadTimeHistory, leadTimeEstimate, stdOverPeriod } from './policy/demand.ts';
@@ -60,6 +61,12 @@ export interface PlanInput {
   inbound: Map<string, Map<number, number>>;
   /** Nodes bought for directly (DCs, 3PLs, nodes with PO history); others are fed by transfers. */
   purchaseNodes: Set<string>;
+  /**
+   * Each node's total daily outflow over the window, oldest first (sql/replenishment/plan_node_demand.sql):
+   * the group whose seasonal change scales a no-forecast series' window mean. A node absent here (or no map)
+   * plans that series at its flat window mean.
+   */
+  nodeDemand?: Map<string, readonly number[]>;
 }
 
 export interface CurvePoint {
@@ -122,6 +129,8 @@ interface Planned {
   daily: number;
   dailyStd: number;
   source: 'forecast' | 'baseline';
+  /** Baseline only: the node's seasonal change the window mean was multiplied by. */
+  seasonalRatio: number | null;
   abc: AbcClass;
   xyz: XyzClass;
   level: number;
@@ -130,9 +139,16 @@ interface Planned {
   position: number;
 }
 
+/**
+ * Daily demand and its std for one sku × node. With the active model's forecasts: the forecast (plus the
+ * transfers the node ships on, from history). Without: the pooled seasonal baseline — the series' own mean
+ * over the window × `ratio`, its node's seasonal change (policy/baseline.ts, seasonalRatio), so a peak that
+ * has passed (January after Christmas) is not ordered again; the std stays the series' own over the window.
+ */
 function demandOf(
   p: PlanPosition,
   days: number,
+  ratio: number,
 ): { daily: number; std: number; source: 'forecast' | 'baseline' } {
   const variance = (sum: number, sumsq: number) =>
     days > 1 ? Math.max(0, (sumsq - (sum * sum) / days) / (days - 1)) : 0;
@@ -143,7 +159,7 @@ function demandOf(
     return { daily, std: Math.sqrt(v), source: 'forecast' };
   }
   return {
-    daily: p.demand_sum / days,
+    daily: (p.demand_sum / days) * ratio,
     std: Math.sqrt(variance(p.demand_sum, p.demand_sumsq)),
     source: 'baseline',
   };
@@ -196,14 +212,22 @@ export function buildPlan(input: PlanInput, config: PolicyConfig): PlanResult {
     return found.length > 0 ? Math.min(...found.map((lane) => lane.transit_days)) : 2;
   };
 
+  // the node's seasonal change over the protection period P = L + R (rounded to days), computed once per pair
+  const ratios = new Map<string, number>();
+  const ratioOf = (nodeId: string, protectionDays: number): number => {
+    const pool = input.nodeDemand?.get(nodeId);
+    if (!pool) return 1;
+    const horizon = Math.max(1, Math.round(protectionDays));
+    const key = `${nodeId}|${horizon}`;
+    let ratio = ratios.get(key);
+    if (ratio === undefined) {
+      ratio = seasonalRatio(pool, horizon);
+      ratios.set(key, ratio);
+    }
+    return ratio;
+  };
+
   const planned: Planned[] = input.positions.map((p) => {
-    const d = demandOf(p, days);
-    // Demand sensing outruns the plan: plan at the sensed pace (never below the forecast or baseline).
-    const sensed = p.sensed_daily ?? 0;
-    if (sensed > d.daily) d.daily = sensed;
-    const cls = abc.get(p.sku) ?? 'C';
-    const xyz = xyzClass(d.daily, d.std, config);
-    const level = serviceLevel(config, cls, xyz);
     const bought = input.purchaseNodes.has(p.node_id);
     const lead = bought
       ? leadTimeEstimate(
@@ -216,6 +240,15 @@ export function buildPlan(input: PlanInput, config: PolicyConfig): PlanResult {
           config.defaultLeadTimeCv,
         )
       : { source: 'lane', meanDays: dcTransit(p.region), stdDays: 0 };
+    const hasForecast = p.forecast_days > 0 && p.forecast_mean !== null;
+    const ratio = hasForecast ? 1 : ratioOf(p.node_id, lead.meanDays + config.reviewPeriodDays);
+    const d = demandOf(p, days, ratio);
+    // Demand sensing outruns the plan: plan at the sensed pace (never below the forecast or baseline).
+    const sensed = p.sensed_daily ?? 0;
+    if (sensed > d.daily) d.daily = sensed;
+    const cls = abc.get(p.sku) ?? 'C';
+    const xyz = xyzClass(d.daily, d.std, config);
+    const level = serviceLevel(config, cls, xyz);
     const levels = computeLevels({
       dailyDemand: d.daily,
       demandStdOverPeriod: stdOverPeriod(d.std, lead.meanDays + config.reviewPeriodDays),
@@ -231,6 +264,7 @@ export function buildPlan(input: PlanInput, config: PolicyConfig): PlanResult {
       daily: d.daily,
       dailyStd: d.std,
       source: d.source,
+      seasonalRatio: d.source === 'baseline' ? ratio : null,
       abc: cls,
       xyz,
       level,
@@ -303,7 +337,10 @@ export function buildPlan(input: PlanInput, config: PolicyConfig): PlanResult {
       serviceLevel: x.level,
       abc: x.abc,
       xyz: x.xyz,
-      demandFrom: x.source === 'forecast' ? 'the forecast' : `the last ${days} days`,
+      demandFrom:
+        x.source === 'forecast'
+          ? 'the forecast'
+          : `the last ${days} days' mean × ${(x.seasonalRatio ?? 1).toFixed(2)}, ${x.p.node_id}'s seasonal change`,
       sensed:
         x.p.sensed_daily && x.p.sensed_daily >= x.daily - 1e-9
           ? { uplift: x.p.sensed_uplift ?? 0, driver: x.p.sensed_driver ?? 'other' }

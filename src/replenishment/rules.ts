@@ -28,9 +28,9 @@ export function staticReorderRule(params: {
  * retailos' policy in a replay: every `reviewPeriodDays` (levels recomputed every `refreshDays`, default 7,
  * from the last `baselineDays` of demand known at the review — no model in the replay) it orders up to S
  * when the position is below s. Demand (policy/baseline.ts): `'seasonal'` (default) the series' seasonal
- * baseline, `'pooled'` its window mean × the seasonal change of `pool`, `'flat'` the window's mean and std
- * — what the plan uses today (sql/replenishment/plan_positions.sql). Lead time: the supplier model's mean
- * and std.
+ * baseline, `'pooled'` its window mean × the seasonal change of `pool` (what the plan uses without a model,
+ * its node's total as the pool: plan.ts), `'flat'` the window's mean and std (the plan's rule before the
+ * pooled one). Lead time: the supplier model's mean and std.
  */
 export function policyRule(params: {
   config: PolicyConfig;

@@ -78,6 +78,13 @@ export async function planReplenishment(
         sensed_uplift: numOrNull(row.sensed_uplift),
       }) as PlanPosition,
   );
+  // each node's daily total over the same window: the seasonal change the no-forecast fallback applies
+  const nodeDemand = new Map<string, readonly number[]>();
+  for (const row of await warehouse.all<{ node_id: string; daily: unknown[] }>(
+    replenishmentSql('plan_node_demand'),
+    { as_of: asOf.toISOString(), days: config.baselineDays },
+  ))
+    nodeDemand.set(row.node_id, row.daily.map(num));
   progress(`${positions.length} positions; reading supplier lead times and lanes`);
   const leadTimes = new Map<string, LeadTimeHistory>();
   for (const row of await queryModel(warehouse, 'supplier_performance')) {
@@ -120,7 +127,16 @@ export async function planReplenishment(
   );
   progress('setting levels and choosing sources');
   const plan = buildPlan(
-    { asOf, windowDays: config.baselineDays, positions, leadTimes, lanes, inbound, purchaseNodes },
+    {
+      asOf,
+      windowDays: config.baselineDays,
+      positions,
+      leadTimes,
+      lanes,
+      inbound,
+      purchaseNodes,
+      nodeDemand,
+    },
     config,
   );
   const runId = `rp-${asOf.toISOString().slice(0, 10).replaceAll('-', '')}-${Date.now().toString(36)}`;

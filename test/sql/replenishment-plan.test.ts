@@ -57,6 +57,9 @@ describe('replenishment plan, exposure and lifecycle', () => {
     // without: 12 − 1/day runs out on day 29 + 13; with 12 more on day 39: not within the 24-day horizon
     expect(po!.lines[0]!.stockout_without).toBe('2024-02-11');
     expect(po!.lines[0]!.stockout_with).toBeNull();
+    // no forecast: the window mean × the DC's seasonal change, 1 here — its total is a steady 2 a day over
+    // exactly the 28 whole days (as_of − 28 d, as_of] (a window shifted by a day would hold a zero day)
+    expect(po!.lines[0]!.why).toContain("demand from the last 28 days' mean × 1.00, DC's seasonal change");
     expect(po!.explanation).toMatch(/Buy 12 units of 1 SKU from supplier S1 for DC/);
     expect(po!.explanation).toMatch(/2 packs of 6, MOQ 12/);
     expect(transfer!.lines[0]!.curve.slice(0, 3)).toEqual([

@@ -128,9 +128,22 @@ export function pooledSeasonalDemand(
 ): { dailyDemand: number; dailyStd: number; ratio: number } {
   if (pool.length !== daily.length)
     throw new Error('pooledSeasonalDemand: the pool must cover the same days');
-  const poolMean = mean(pool);
-  const ratio = poolMean > 0 ? seasonalDemand(pool, days, settings).dailyDemand / poolMean : 1;
+  const ratio = seasonalRatio(pool, days, settings);
   return { dailyDemand: mean(daily) * ratio, dailyStd: std(daily), ratio };
+}
+
+/**
+ * A group total's seasonal change: its seasonal baseline's mean over the next `days` days ÷ its mean over
+ * the window (< 1 after a peak, > 1 in a rise); 1 when the group sold nothing. What the plan multiplies a
+ * no-forecast series' window mean by (src/replenishment/plan.ts, the node's total as the group).
+ */
+export function seasonalRatio(
+  pool: readonly number[],
+  days: number,
+  settings: BaselineSettings = DEFAULT_BASELINE,
+): number {
+  const poolMean = mean(pool);
+  return poolMean > 0 ? seasonalDemand(pool, days, settings).dailyDemand / poolMean : 1;
 }
 
 /** Mean daily demand over the next `days` days and the daily std: what the levels need. */

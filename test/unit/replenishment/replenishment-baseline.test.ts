@@ -5,6 +5,7 @@ import {
   fitSeasonalBaseline,
   pooledSeasonalDemand,
   seasonalDemand,
+  seasonalRatio,
 } from '../../../src/replenishment/policy/baseline.ts';
 import { parsePolicyConfig } from '../../../src/replenishment/policy/config.ts';
 import { demandFromBaseline, demandFromHistory } from '../../../src/replenishment/policy/demand.ts';
@@ -147,5 +148,9 @@ describe('seasonal demand baseline (the no-model fallback)', () => {
     expect(pooledSeasonalDemand(slow, repeat(50, 56), 14).dailyDemand).toBeCloseTo(0.25, 12);
     expect(pooledSeasonalDemand(slow, repeat(0, 56), 14).ratio).toBe(1);
     expect(() => pooledSeasonalDemand(slow, repeat(1, 28), 14)).toThrow(/same days/);
+    // the ratio alone (what the plan applies per node): the same number; 1 for a node that sold nothing
+    expect(seasonalRatio(decemberPeak, 14)).toBeCloseTo(ratio, 12);
+    expect(seasonalRatio([], 14)).toBe(1);
+    expect(seasonalRatio(repeat(0, 56), 14)).toBe(1);
   });
 });
