@@ -8,6 +8,7 @@ export default defineConfig({
     pool: 'forks',
     setupFiles: ['test/setup/worker-diagnostics.ts'],
     globalSetup: ['test/setup/worker-report.ts'],
+    reporters: ['default', './test/setup/worker-reporter.ts'],
     // Timeouts are guard rails against hangs, never speed checks: CI and outside checks run beside other
     // work on two cores, where a DuckDB-heavy test can take several times its quiet-machine duration.
     testTimeout: 300_000,

@@ -4,7 +4,7 @@
  *
  * - each worker leaves a marker naming its file in a run directory and removes it when it exits normally or
  *   when the pool stops it (vitest sends SIGTERM); a worker that dies otherwise (SIGSEGV in a native addon,
- *   the OOM killer) cannot remove it, and the global teardown (test/setup/worker-report.ts) prints the files
+ *   the OOM killer) cannot remove it, and the run's reporter (test/setup/worker-reporter.ts) prints the files
  *   whose workers died that way;
  * - a JavaScript-level exit with a non-zero code (an uncaught error after the file's tests finished, a stray
  *   `process.exit`) prints the file and the code on stderr;

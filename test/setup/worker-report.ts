@@ -1,29 +1,11 @@
 /**
- * Global set-up of the test run: gives the workers one marker directory, and at the end names every test
- * file whose worker died without a normal exit (see worker-diagnostics.ts), so "Worker exited unexpectedly"
- * comes with the file that caused it.
+ * Global set-up of the test run: gives the workers one marker directory (see worker-diagnostics.ts) and
+ * starts it empty. test/setup/worker-reporter.ts reads it at the end.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { workerMarkerDir } from './worker-markers.js';
 
-export function setup(): () => void {
+export function setup(): void {
   process.env.RETAILOS_TEST_RUN_ID = String(process.pid);
-  const dir = workerMarkerDir();
-  rmSync(dir, { recursive: true, force: true });
-  return () => {
-    if (!existsSync(dir)) return;
-    const leftovers = readdirSync(dir);
-    for (const name of leftovers.filter((entry) => entry.endsWith('.file'))) {
-      const [file, reason] = readFileSync(path.join(dir, name), 'utf8').split('\n');
-      const pid = name.replace(/\.file$/, '');
-      const report = path.join(dir, `${pid}.report.json`);
-      process.stderr.write(
-        `[test-run] the worker running ${file} (pid ${pid}) did not exit normally: ${reason ?? 'killed by a signal (native crash or out of memory)'}` +
-          (existsSync(report) ? `; fatal-error report kept at ${report}` : '') +
-          '\n',
-      );
-    }
-    if (leftovers.length === 0) rmSync(dir, { recursive: true, force: true });
-  };
+  rmSync(workerMarkerDir(), { recursive: true, force: true });
 }
