@@ -1,9 +1,9 @@
 -- Daily operational series for anomaly detection.
 -- grain: one row per (metric, scope_kind, scope_id, day), every day from the first event day to the last event
--- day not after the business clock (business_clock: a clock at midnight ends the day before, as in
--- mart_periods). Events dated after the clock are not scored: a day the clock has not reached has no actuals
--- yet, and an event sent dated ahead must not make one (days without activity are 0; cancellation_rate is NULL
--- on days without placed lines).
+-- day that has ended by the business clock (business_clock; the clock's own day is under way, so it holds only
+-- part of its actuals and would read as a collapse). Events dated after the clock are not scored, and an event
+-- sent dated ahead must not make a day (days without activity are 0; cancellation_rate is NULL on days without
+-- placed lines).
 -- `events` / `exposure`: the series is a count (scored by the count model, src/anomaly/count-model.ts):
 -- events out of an exposure (sale lines, returns or shrink adjustments a day, exposure 1; cancelled lines out of
 -- lines placed). NULL: a level or an
@@ -19,7 +19,8 @@ plausible AS (
 ),
 ends AS (
   SELECT least(max(occurred_at)::DATE,
-               (SELECT CAST(clock_at - INTERVAL 1 MICROSECOND AS DATE) FROM business_clock)) AS last_day,
+               -- the last day that has ended by the clock: a day still under way has part of its actuals
+               (SELECT CAST(clock_at AS DATE) - 1 FROM business_clock)) AS last_day,
          min(occurred_at)::DATE AS earliest
   FROM plausible
 ),

@@ -23,7 +23,7 @@ log AS (
                        AND coalesce(source, '') NOT IN ('workflow', 'allocator', 'replenishment')
                   THEN occurred_at END)
            OVER (ORDER BY seq ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS watermark_at
-  FROM event_log
+  FROM stg_event_log
 ),
 arrived AS (
   SELECT l.seq, l.event_id, l.type, l.source, l.occurred_at, l.received_at,
@@ -52,7 +52,7 @@ sales AS (
 ),
 refunds AS (
   SELECT e.seq, CAST((e.payload->>'amount') AS DECIMAL(38, 2)) AS refunds
-  FROM event_log e SEMI JOIN late l ON l.seq = e.seq
+  FROM stg_event_log e SEMI JOIN late l ON l.seq = e.seq
   WHERE e.type = 'refund_issued'
 ),
 money AS (

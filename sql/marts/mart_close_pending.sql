@@ -38,12 +38,12 @@ ungraded AS (
 ),
 received_returns AS (
   SELECT DISTINCT (payload->>'return_id') AS return_id
-  FROM event_log, clock WHERE type = 'return_received' AND occurred_at <= clock.as_of
+  FROM stg_event_log, clock WHERE type = 'return_received' AND occurred_at <= clock.as_of
 ),
 refunds AS (
   SELECT 'refund_without_return', (e.payload->>'return_id'), NULL, NULL, e.occurred_at, NULL,
          CAST((e.payload->>'amount') AS DECIMAL(38, 2))
-  FROM event_log e, clock
+  FROM stg_event_log e, clock
   WHERE e.type = 'refund_issued' AND (e.payload->>'return_id') IS NOT NULL AND e.occurred_at <= clock.as_of
     AND (e.payload->>'return_id') NOT IN (SELECT return_id FROM received_returns WHERE return_id IS NOT NULL)
 )

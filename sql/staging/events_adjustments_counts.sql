@@ -24,6 +24,6 @@ FROM (
   SELECT event_id, seq, type, occurred_at, source, actor,
          from_json(payload, '{"node_id":"VARCHAR","sku":"VARCHAR","qty":"BIGINT","counted_qty":"BIGINT",
            "reason":"VARCHAR","status":"VARCHAR","from_status":"VARCHAR","to_status":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('adjustment', 'cycle_count', 'status_changed')
 )

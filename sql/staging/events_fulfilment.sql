@@ -21,6 +21,6 @@ FROM (
   SELECT event_id, seq, type, occurred_at, source, actor,
          from_json(payload, '{"order_id":"VARCHAR","line_id":"VARCHAR","node_id":"VARCHAR","sku":"VARCHAR",
            "qty":"BIGINT","carrier":"VARCHAR","reason":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('allocated', 'allocation_released', 'picked', 'shipped', 'order_cancelled')
 )

@@ -27,7 +27,7 @@ FROM (
            from_json(payload, '{"order_id":"VARCHAR","channel_id":"VARCHAR","ship_to_region":"VARCHAR",
              "service_level":"VARCHAR","promised_by":"VARCHAR","pickup_node_id":"VARCHAR",
              "lines":[{"line_id":"VARCHAR","sku":"VARCHAR","qty":"BIGINT","unit_price":"DECIMAL(18,4)"}]}') AS p
-    FROM event_log
+    FROM stg_event_log
     WHERE type = 'order_placed'
   )
 )

@@ -18,6 +18,6 @@ FROM (
   SELECT event_id, seq, occurred_at, source, actor,
          from_json(payload, '{"sku":"VARCHAR","channel_id":"VARCHAR","price":"DECIMAL(18,4)","reason":"VARCHAR",
            "ends_at":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'price_changed'
 )

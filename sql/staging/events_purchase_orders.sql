@@ -9,7 +9,7 @@ WITH parsed AS (
          from_json(payload, '{"po_id":"VARCHAR","supplier_id":"VARCHAR","node_id":"VARCHAR",
            "expected_at":"VARCHAR","line_id":"VARCHAR",
            "lines":[{"line_id":"VARCHAR","sku":"VARCHAR","qty":"BIGINT","unit_cost":"DECIMAL(18,4)"}]}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('po_created', 'po_updated', 'po_cancelled')
 ),
 rows AS (

@@ -19,6 +19,6 @@ FROM (
   SELECT event_id, seq, occurred_at, source,
          from_json(payload, '{"node_id":"VARCHAR","sku":"VARCHAR","qty":"BIGINT","unit_cost":"DECIMAL(18,4)",
            "po_id":"VARCHAR","status":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'receipt'
 )

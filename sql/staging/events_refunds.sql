@@ -16,6 +16,6 @@ FROM (
   SELECT event_id, seq, occurred_at, source, actor,
          from_json(payload, '{"order_id":"VARCHAR","line_id":"VARCHAR","return_id":"VARCHAR",
            "amount":"DECIMAL(18,4)","reason":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'refund_issued'
 )

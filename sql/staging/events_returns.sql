@@ -22,6 +22,6 @@ FROM (
   SELECT event_id, seq, type, occurred_at, source, actor,
          from_json(payload, '{"return_id":"VARCHAR","order_id":"VARCHAR","line_id":"VARCHAR","node_id":"VARCHAR",
            "sku":"VARCHAR","qty":"BIGINT","reason":"VARCHAR","grade":"VARCHAR","disposition":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('return_received', 'return_graded')
 )

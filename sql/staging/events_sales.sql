@@ -15,6 +15,6 @@ SELECT
 FROM (
   SELECT event_id, seq, occurred_at, source,
          from_json(payload, '{"node_id":"VARCHAR","sku":"VARCHAR","qty":"BIGINT","unit_price":"DECIMAL(18,4)"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type = 'pos_sale'
 )

@@ -22,6 +22,6 @@ FROM (
   SELECT event_id, seq, type, occurred_at, source,
          from_json(payload, '{"transfer_id":"VARCHAR","from_node_id":"VARCHAR","to_node_id":"VARCHAR",
            "sku":"VARCHAR","qty":"BIGINT","expected_at":"VARCHAR","status":"VARCHAR"}') AS p
-  FROM event_log
+  FROM stg_event_log
   WHERE type IN ('transfer_shipped', 'transfer_received')
 )

@@ -38,9 +38,9 @@ async function readModelFixtures(warehouse: Warehouse): Promise<void> {
       ('SKU-1', 'ST-1', DATE '2025-03-01', -1, 0, -1), ('SKU-2', 'DC-1', DATE '2025-03-01', 7, 0, 7))
     t(sku, node_id, day, available_now, inbound_qty, atp);
     CREATE TABLE exceptions AS SELECT * FROM (VALUES
-      ('X-1', 'oversell', 'high', 'SKU-1', 'ST-1', NULL, NULL, TIMESTAMPTZ '2025-03-01 09:00:00+00', 'open', '{"units": 1}'),
-      ('X-2', 'po_late', 'medium', NULL, 'DC-1', NULL, 'PO-9', TIMESTAMPTZ '2025-03-02 09:00:00+00', 'resolved', '{}'))
-    t(exception_id, exception_type, severity, sku, node_id, order_id, po_id, opened_at, status, detail);
+      ('X-1', 'oversell', 'high', 'SKU-1', 'ST-1', NULL, NULL, TIMESTAMPTZ '2025-03-01 09:00:00+00', 'open', '{"units": 1}', NULL, NULL),
+      ('X-2', 'po_late', 'medium', NULL, 'DC-1', NULL, 'PO-9', TIMESTAMPTZ '2025-03-02 09:00:00+00', 'resolved', '{}', TIMESTAMPTZ '2025-03-02 15:30:00+00', 6.5))
+    t(exception_id, exception_type, severity, sku, node_id, order_id, po_id, opened_at, status, detail, cleared_at, duration_hours);
     CREATE TABLE mart_kpis AS SELECT * FROM (VALUES
       ('fill_rate', 'trailing', DATE '2025-02-01', DATE '2025-03-01', true, 'all', NULL, 97.0, '%', 97.0, 100.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'),
       ('fill_rate', 'trailing', DATE '2025-02-01', DATE '2025-03-01', true, 'node', 'DC-1', 95.0, '%', 19.0, 20.0, TIMESTAMPTZ '2025-02-01 00:00:00+00', TIMESTAMPTZ '2025-03-01 00:00:00+00'),
@@ -380,10 +380,14 @@ describe('read routes', () => {
         opened_at: '2025-03-01T09:00:00.000Z',
         status: 'open',
         detail: '{"units": 1}',
+        cleared_at: null,
+        duration_hours: null,
       },
     ]);
     const all = await get('/api/v1/exceptions', 'executive');
     expect(all.json.data.map((row: Json) => row.exception_id)).toEqual(['X-2', 'X-1']);
+    // a cleared episode stays, resolved, with when it cleared and how long it lasted
+    expect(all.json.data[0]).toMatchObject({ cleared_at: '2025-03-02T15:30:00.000Z', duration_hours: 6.5 });
     const kpis = await get('/api/v1/kpis', 'executive');
     expect(kpis.json.data.map((row: Json) => [row.kpi, row.scope, row.scope_id, row.value])).toEqual([
       ['fill_rate', 'all', null, 97],

@@ -1,7 +1,7 @@
 /**
- * The anomaly detector's daily series (sql/anomaly/daily_series.sql) end at the business clock (issue 16): a
- * day the clock has not reached has no actuals yet, so it is never scored — whether the clock is pinned inside
- * the data (mid-day or at midnight, which ends the day before) or is the watermark while events of types that do
+ * The anomaly detector's daily series (sql/anomaly/daily_series.sql) end at the business clock (issue 16): only
+ * days that have ended by the clock are scored — the clock's own day holds part of its actuals — whether the
+ * clock is pinned inside the data (mid-day or at midnight) or is the watermark while events of types that do
  * not move it (master data, prices) are dated ahead.
  */
 import { describe, expect, it } from 'vitest';
@@ -43,14 +43,15 @@ describe('anomaly daily series and the business clock', () => {
     const warehouse = await tmp.open();
     await retailer(warehouse);
 
-    // the watermark (the data is old): the last sale's day, not the day of the price sent ahead
+    // the watermark (the data is old) at the last sale, 20 January at noon: the 20th is under way, the 19th is
+    // the last whole day (not the day of the price sent ahead)
     const clock = await rows(warehouse, 'SELECT mode, clock_at FROM business_clock');
     expect(clock).toEqual([{ mode: 'watermark', clock_at: '2024-01-20T12:00:00.000Z' }]);
-    expect(await lastDay(warehouse)).toBe('2024-01-20');
+    expect(await lastDay(warehouse)).toBe('2024-01-19');
 
-    // pinned mid-day: that day is the last; at midnight, the day before
+    // pinned mid-day: the day before is the last whole day; at midnight too
     await pinClock(warehouse, '2024-01-12T09:30:00Z');
-    expect(await lastDay(warehouse)).toBe('2024-01-12');
+    expect(await lastDay(warehouse)).toBe('2024-01-11');
     await pinClock(warehouse, '2024-01-12T00:00:00Z');
     expect(await lastDay(warehouse)).toBe('2024-01-11');
 

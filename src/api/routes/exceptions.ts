@@ -26,6 +26,11 @@ const exception = z.object({
   opened_at: z.string().describe('ISO-8601 UTC'),
   status: z.enum(STATUSES),
   detail: z.unknown(),
+  cleared_at: z
+    .string()
+    .nullable()
+    .describe('ISO-8601 UTC: when the condition cleared (null while it lasts); the episode stays, resolved'),
+  duration_hours: z.number().nullable().describe('how long the episode lasted, in hours (null while it lasts)'),
 });
 
 const queueItem = exception.extend({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectOperationalAnomalies, loadDailySeries } from '../../../src/anomaly/operational.ts';
 import { refreshLedger } from '../../../src/ledger/refresh.ts';
 import { useTempDir } from '../../helpers/retailos.ts';
-import { at, EventFactory, land } from '../ledger/fixtures.ts';
+import { at, EventFactory, land, pinClock } from '../ledger/fixtures.ts';
 
 const tmp = useTempDir();
 
@@ -34,8 +34,9 @@ function given() {
       ],
     }),
     f.make('order_cancelled', at(6, 9), { order_id: 'O1', line_id: '2' }),
-    // wrong clocks: one sale dated 2124 (ahead of its arrival), one dated 2020
-    sale('2124-01-05T10:00:00Z', 'A', 1),
+    // wrong clocks: one sale dated 5 days ahead of its arrival (inside the business time window, which refuses
+    // anything later), one dated 2020
+    sale(new Date(Date.now() + 5 * 86_400_000).toISOString(), 'A', 1),
     sale('2020-01-01T10:00:00Z', 'A', 1),
   ];
 }
@@ -45,9 +46,11 @@ describe('daily operational series (sql/anomaly/daily_series.sql)', () => {
     const w = await tmp.open();
     await land(w, given());
     await refreshLedger(w);
+    // the business clock at the end of 9 January: the last whole day
+    await pinClock(w, '2024-01-10T00:00:00Z');
     const points = await loadDailySeries(w, { maxDays: 30, skuDays: 5 });
     const days = points.map((p) => p.day).sort();
-    // the 2124 sale does not stretch the range; the 2020 sale does not reach back four years
+    // the sale dated ahead does not stretch the range; the 2020 sale does not reach back four years
     expect(days[0]).toBe('2023-12-11');
     expect(days.at(-1)).toBe('2024-01-09');
     const sku = points.filter((p) => p.scope_kind === 'sku');
@@ -66,6 +69,8 @@ describe('daily operational series (sql/anomaly/daily_series.sql)', () => {
     const w = await tmp.open();
     await land(w, given());
     await refreshLedger(w);
+    // the business clock at the end of 9 January: the last whole day
+    await pinClock(w, '2024-01-10T00:00:00Z');
     const points = await loadDailySeries(w, { maxDays: 30, skuDays: 5 });
     const one = (metric: string, day: string) => points.find((p) => p.metric === metric && p.day === day);
     expect(one('shrink_units', '2024-01-04')).toMatchObject({
@@ -93,13 +98,15 @@ describe('daily operational series (sql/anomaly/daily_series.sql)', () => {
     const w = await tmp.open();
     await land(w, given());
     await refreshLedger(w);
+    // the business clock at the end of 9 January: the last whole day
+    await pinClock(w, '2024-01-10T00:00:00Z');
     const summary = await detectOperationalAnomalies(w);
     const [row] = await w.all<{ n: bigint; first: Date; last: Date }>(
       'SELECT count(*) AS n, min(day) AS first, max(day) AS last FROM anomalies',
     );
     expect(Number(row!.n)).toBe(summary.points);
     expect(row!.last.toISOString().slice(0, 10)).toBe('2024-01-09');
-    // the default window: 730 days up to the last plausible day (not back to 2020, not on to 2124)
+    // the default window: 730 days up to the last plausible day (not back to 2020, not on to the sale dated ahead)
     expect(row!.first.toISOString().slice(0, 10)).toBe('2022-01-10');
   });
 });
