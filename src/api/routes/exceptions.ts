@@ -30,7 +30,10 @@ const exception = z.object({
     .string()
     .nullable()
     .describe('ISO-8601 UTC: when the condition cleared (null while it lasts); the episode stays, resolved'),
-  duration_hours: z.number().nullable().describe('how long the episode lasted, in hours (null while it lasts)'),
+  duration_hours: z
+    .number()
+    .nullable()
+    .describe('how long the episode lasted, in hours (null while it lasts)'),
 });
 
 const queueItem = exception.extend({
