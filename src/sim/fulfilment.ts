@@ -148,7 +148,8 @@ export class Fulfilment {
     for (const line of this.waiting) {
       if (line.status !== WAITING) continue;
       if (this.allocate(line, day, second++)) continue;
-      if (day - line.since >= BEHAVIOUR.backorderDays) {
+      // an order the customer has cancelled by now is cancelled by `cancelDue`, not out of stock
+      if (day - line.since >= BEHAVIOUR.backorderDays && day * DAY + second < line.order.cancelAt) {
         this.cancelLines(line.order, [line], at(7, 30) + rng.int(600), 'out of stock', rng);
         continue;
       }
@@ -268,9 +269,16 @@ export class Fulfilment {
     return weights.length - 1;
   }
 
-  /** Reserves a line at the node the policy picks; false when no node has the units. */
+  /**
+   * Reserves a line at the node the policy picks; false when no node has the units, or when the customer has
+   * cancelled the order by then. Cancellations are processed at the end of the day but stamped at the
+   * customer's moment, so a night order cancelled at 03:00 must not be allocated at 07:05 (the events would
+   * say "allocated after cancelled", a reservation nobody releases); the line stays waiting and `cancelDue`
+   * cancels it.
+   */
   private allocate(line: Line, day: number, second: number): boolean {
     const { catalog, out, stock } = this.world;
+    if (day * DAY + second >= line.order.cancelAt) return false;
     const node = this.policy.choose({
       item: line.item,
       qty: line.qty,

@@ -222,10 +222,14 @@ export class Replenishment {
     }
   }
 
-  /** Mondays: sellable units at the returns centre go back to the DC. */
+  /**
+   * Mondays: sellable units at the returns centre go back to the DC. The truck leaves at 17:30, after the
+   * day's grading (10:00–17:00, returns.ts) and repairs (14:00–15:00): the units it takes are those graded
+   * today too, so each must be in a shippable bucket, by the events' times, before it leaves.
+   */
   private returnsSweep(day: number, _rng: Rng): void {
     const { catalog, stock } = this.world;
-    let second = at(15);
+    let second = at(17, 30);
     for (const item of catalog.items) {
       const qty = stock.phys[stock.cell(RC, item.index)]!;
       if (qty > 0) this.ship(RC, DC, item.index, qty, day, second++, 1);

@@ -432,8 +432,8 @@ export class TruthRecorder {
           if (line.shipped >= line.qty) continue;
           line.cancelled = true;
           line.closedAt ??= at;
-          // The simulator cancels at the customer's moment but may have emitted the morning allocation, stamped
-          // later, already: the events say "allocated after cancelled", and a ledger keeps that reservation.
+          // A check on the simulator, 0 since issue 16: an allocation stamped after its line's cancellation
+          // ("allocated after cancelled") is a reservation a ledger keeps and the simulator does not.
           for (const allocation of line.allocations)
             if (allocation.at > at)
               this.reservedAfterCancel[allocation.cell] =
