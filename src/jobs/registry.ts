@@ -62,7 +62,7 @@ export function standardJobs(ctx: JobsContext): Job[] {
       schedule: '0 4 * * *',
       timeout: 30 * MINUTE,
       preventOverlap: true,
-      description: 'propose purchase orders and transfers (retailos replenishment plan)',
+      description: 'propose purchase orders and transfers (retailos replenish plan)',
       run: async () => {
         const ops = await runContext(ctx);
         return write(() => planReplenishment(ctx.warehouse, { asOf: ops.now }));
