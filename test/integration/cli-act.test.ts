@@ -16,7 +16,7 @@ import { at, EventFactory, land } from '../unit/ledger/fixtures.ts';
 const tmp = useTempDir();
 
 /**
- * The replenishment world, made awkward: A comes in packs of 5 (its transfer of 8 is 1 pack + 3 loose; the
+ * The replenishment world, made awkward: A comes in packs of 5 (its transfer of 17 is 3 packs + 2 loose; the
  * store it goes to buys from no supplier), B costs 600 a unit (its purchase order needs an approval).
  */
 async function replenishmentWarehouse(): Promise<string> {
@@ -42,7 +42,9 @@ describe('replenishment, for people', () => {
     const recs = tableRows(list.stdout);
     expect(recs.map((r) => [r.kind, r.node_id, r.qty, r.cost])).toEqual([
       ['purchase_order', 'DC', '12', '$7,200.00'],
-      ['transfer', 'ST1', '8', '$2.40'],
+      // ST1 sells 2 a day over the last 28 days of the 56-day window: the plan's seasonal ratio reads that level
+      // (2 a day), where the window's flat mean (1 a day) would count the days before its sales began
+      ['transfer', 'ST1', '17', '$2.85'],
     ]);
     const [po, transfer] = recs.map((r) => r.recommendation_id!);
 
@@ -55,20 +57,20 @@ describe('replenishment, for people', () => {
     }
     const transferText = await runMain(['replenish', 'explain', transfer!, '--db', db]);
     expect(transferText.stdout).toMatch(
-      /^Transfer 8 units of 1 SKU from ST2 for ST1, freight \$2\.40, arriving about 2024-01-30/m,
+      /^Transfer 17 units of 1 SKU from ST2 for ST1, freight \$2\.85, arriving about 2024-01-30/m,
     );
     const [row] = tableRows(transferText.stdout.split('\n').slice(2).join('\n'));
     expect(row).toMatchObject({
       sku: 'A',
-      units: '8',
-      packs: '1 × 5 + 3',
+      units: '17',
+      packs: '3 × 5 + 2',
       'lead time': '1 d',
-      'at risk': '$55.00',
+      'at risk': '$130.00',
     });
 
     // One line in full: its why (no "Infinity d" for a store no supplier delivers to) and a whole-unit curve.
     const line = await runMain(['replenish', 'explain', transfer!, '--sku', 'A', '--db', db]);
-    expect(line.stdout).toMatch(/\(1 pack of 5 \+ 3 loose\)/);
+    expect(line.stdout).toMatch(/\(3 packs of 5 \+ 2 loose\)/);
     expect(line.stdout).toMatch(/1 d in transit \(no supplier delivers to this node\)/);
     expect(rawNumbers(line.stdout)).toEqual([]);
     const curve = tableRows(line.stdout.slice(line.stdout.indexOf('day ')));
