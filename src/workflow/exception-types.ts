@@ -13,6 +13,7 @@ export const EXCEPTION_TYPES = {
   transfer_short_received: 'a transfer received short of what shipped, past its due date',
   po_overdue: 'an open purchase quantity after its expected date',
   unknown_reference: 'an sku or node named by events but never upserted',
+  quarantined_event: 'an event the ledger could not apply, set aside with its reason',
   master_data: 'an item without cost or price; a shipping node without lanes',
   backorder: 'units no eligible node can give now',
   promise_at_risk: 'allocated units that cannot arrive by the promised date',
