@@ -6,7 +6,7 @@
  * rejects naming the channel's reference; nothing is dropped.
  */
 import type { ServiceLevel } from '../../contracts/index.ts';
-import { channelEventId, type PlatformTag } from './ids.ts';
+import { channelEventId, channelOrderId, type PlatformTag } from './ids.ts';
 import { cents } from './money.ts';
 import { nodeForLocation } from './settings.ts';
 import { type ChannelReject, issue, type MapContext, type MapOutput } from './types.ts';
@@ -46,6 +46,34 @@ export interface Placement {
 }
 
 /** The order's placement event, or the reject that stands for it. */
+/**
+ * The head of a channel order named by its channel-side id. `shown` is what the channel displays (a Shopify
+ * name, a WooCommerce number); refunds and fulfilments name the order by id only, so it then comes from the
+ * landed placement's `external_ref`, else the id itself.
+ */
+export function orderHeadFor(
+  ctx: MapContext,
+  platform: { tag: PlatformTag; source: string; label: string },
+  channelSideId: string,
+  shown?: string,
+): OrderHead {
+  const orderId = channelOrderId(ctx.channelId, channelSideId);
+  const known =
+    shown ??
+    (ctx.history(orderId).find((event) => event.type === 'order_placed')?.payload.external_ref as
+      | string
+      | undefined);
+  const ref = known ?? channelSideId;
+  return {
+    tag: platform.tag,
+    source: platform.source,
+    orderId,
+    orderKey: channelSideId,
+    externalRef: ref,
+    label: `${platform.label} ${ref}`,
+  };
+}
+
 export function placeOrder(ctx: MapContext, head: OrderHead, placement: Placement, out: MapOutput): void {
   const eventId = channelEventId(head.tag, ctx.channelId, head.orderKey, 'placed');
   const landed = ctx.landed(eventId);

@@ -19,6 +19,7 @@ import {
   cancelOrder,
   isoTime,
   type OrderHead,
+  orderHeadFor,
   type PlacementLine,
   placeOrder,
   refund,
@@ -157,22 +158,10 @@ export function mapShopify(ctx: MapContext, payload: ShopifyPayload): MapOutput 
   return settleLanded(ctx, out);
 }
 
-function headFor(ctx: MapContext, orderId: string, name?: string): OrderHead {
-  const ourId = channelOrderId(ctx.channelId, orderId);
-  // Refunds and fulfilments name the order by id only: its name comes from the landed placement.
-  const known =
-    name ??
-    (ctx.history(ourId).find((event) => event.type === 'order_placed')?.payload.external_ref as
-      | string
-      | undefined);
-  return {
-    tag: 'shopify',
-    source: 'shopify',
-    orderId: ourId,
-    orderKey: orderId,
-    externalRef: known ?? orderId,
-    label: `Shopify order ${known ?? orderId}`,
-  };
+const PLATFORM = { tag: 'shopify', source: 'shopify', label: 'Shopify order' } as const;
+
+function headFor(ctx: MapContext, id: string, shown?: string): OrderHead {
+  return orderHeadFor(ctx, PLATFORM, id, shown);
 }
 
 function isInventory(line: z.output<typeof lineItem>): boolean {

@@ -17,6 +17,7 @@ import {
   cancelOrder,
   isoTime,
   type OrderHead,
+  orderHeadFor,
   type PlacementLine,
   placeOrder,
   refund,
@@ -173,19 +174,8 @@ export function mapWoo(ctx: MapContext, payload: WooPayload, receivedAt: string)
   return settleLanded(ctx, out);
 }
 
-function headFor(ctx: MapContext, id: string, number?: string): OrderHead {
-  const orderId = channelOrderId(ctx.channelId, id);
-  const known =
-    number ??
-    (ctx.history(orderId).find((event) => event.type === 'order_placed')?.payload.external_ref as
-      | string
-      | undefined);
-  return {
-    tag: 'woo',
-    source: 'woocommerce',
-    orderId,
-    orderKey: id,
-    externalRef: known ?? id,
-    label: `WooCommerce order ${known ?? id}`,
-  };
+const PLATFORM = { tag: 'woo', source: 'woocommerce', label: 'WooCommerce order' } as const;
+
+function headFor(ctx: MapContext, id: string, shown?: string): OrderHead {
+  return orderHeadFor(ctx, PLATFORM, id, shown);
 }

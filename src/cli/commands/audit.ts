@@ -96,7 +96,8 @@ const others = OTHERS.map((subject) =>
   defineCommand({
     name: subject.name,
     summary: subject.summary,
-    options: { ...CHANNEL_OPTION, ...LIST_OPTIONS },
+    // only a channel order's reference can be narrowed to a channel
+    options: subject.kind === 'external' ? { ...CHANNEL_OPTION, ...LIST_OPTIONS } : LIST_OPTIONS,
     arguments: [idArgument(subject)],
     run: (args, io) =>
       printHistory(subject, { id: args.positionals[0]!, ...args.values }, args.values.db, io),
